@@ -1,0 +1,64 @@
+"""The model card: a human-readable JSON record of how a model was made and how it scores."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ._versions import versions
+
+if TYPE_CHECKING:
+    from ._classifier import NewsClassifier
+
+__all__ = ["data_fingerprint", "fit_card"]
+
+
+def data_fingerprint(texts: Sequence[str], labels: Sequence[object]) -> dict[str, Any]:
+    """Summarise training data: rows, per-label counts and a sha256 of the (text, label) pairs.
+
+    The hash is over the pairs in order, each as ``text \\t label \\n`` in UTF-8, so the same
+    rows in the same order always give the same fingerprint whatever file they came from.
+    """
+    digest = hashlib.sha256()
+    for text, label in zip(texts, labels):
+        digest.update(f"{text}\t{label}\n".encode())
+    counts = Counter(str(label) for label in labels)
+    return {
+        "rows": len(texts),
+        "label_counts": dict(sorted(counts.items())),
+        "sha256": digest.hexdigest(),
+    }
+
+
+def _created_at() -> str:
+    # SOURCE_DATE_EPOCH makes rebuilt artifacts byte-identical (reproducible builds).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        if epoch
+        else datetime.now(tz=timezone.utc)
+    )
+    return moment.replace(microsecond=0).isoformat()
+
+
+def fit_card(model: NewsClassifier, texts: Sequence[str], labels: Sequence[object]) -> dict[str, Any]:
+    """Return the card of a freshly fitted model; training code adds metrics and sources."""
+    params = model.get_params()
+    return {
+        "name": "newsclf model",
+        "labels": [str(c) for c in model.classes_],
+        "label_descriptions": {},
+        "training_data": data_fingerprint(texts, labels),
+        "hyperparameters": {
+            k: list(v) if isinstance(v, tuple) else v for k, v in sorted(params.items())
+        },
+        "n_features": model.features_.n_features,
+        "metrics": None,
+        "sources": [],
+        "versions": versions(),
+        "created": _created_at(),
+    }

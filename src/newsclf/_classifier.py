@@ -1,0 +1,220 @@
+"""The newsclf estimator: TF-IDF features into a multinomial logistic regression."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from ._features import TextFeatures
+
+__all__ = ["Contribution", "NewsClassifier"]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One feature's push towards a label: its TF-IDF weight times the label's coefficient."""
+
+    term: str
+    kind: Literal["word", "char"]
+    weight: float
+
+
+def _as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
+    if isinstance(X, (str, bytes)):
+        raise TypeError(f"{where} must be an iterable of strings, not a single {type(X).__name__}")
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"{where}[{i}] is {type(text).__name__}, not str")
+    return texts
+
+
+class NewsClassifier(ClassifierMixin, BaseEstimator):
+    """Headline topic classifier: word + character n-gram TF-IDF into logistic regression.
+
+    A scikit-learn estimator: ``fit`` returns self, learned state ends in ``_``, and
+    ``get_params``/``set_params``/``clone`` work. ``predict_proba`` gives real probabilities
+    (a multinomial logistic model).
+
+    Parameters
+    ----------
+    word_ngram_range : tuple of int, default=(1, 2)
+        Word n-gram range.
+    char_ngram_range : tuple of int, default=(2, 5)
+        Character n-gram range (within word boundaries).
+    min_df : int, default=2
+        Minimum number of training texts a term must appear in.
+    sublinear_tf : bool, default=True
+        Use ``1 + log(tf)`` term weighting.
+    char_weight : float, default=1.0
+        Scale of the character block relative to the word block.
+    C : float, default=20.0
+        Inverse L2 regularisation strength of the logistic regression.
+    class_weight : {"balanced"} or None, default=None
+        Re-weight classes inversely to their frequency.
+    max_iter : int, default=1000
+        Iteration limit of the lbfgs solver.
+    random_state : int, default=0
+        Seed; the solver is deterministic, the seed is recorded for reproducibility.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, sorted.
+    coef_ : ndarray of shape (n_classes, n_features), or (1, n_features) for two labels
+        Coefficients of the linear model.
+    intercept_ : ndarray
+        Intercepts of the linear model.
+    features_ : TextFeatures
+        The fitted featurizer.
+    card_ : dict
+        The model card: data fingerprint, hyperparameters, metrics, versions.
+    """
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        sublinear_tf: bool = True,
+        char_weight: float = 1.0,
+        C: float = 20.0,
+        class_weight: str | None = None,
+        max_iter: int = 1000,
+        random_state: int = 0,
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.char_weight = char_weight
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    # -- fitting --------------------------------------------------------------------------
+    def fit(self, X: Iterable[str], y: Iterable[object]) -> NewsClassifier:
+        """Fit on texts ``X`` with labels ``y`` (converted to str); return self."""
+        texts = _as_texts(X)
+        labels = np.asarray([str(label) for label in y], dtype=object)
+        if len(labels) != len(texts):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        if len(set(labels)) < 2:
+            raise ValueError("need at least 2 distinct labels to fit a classifier")
+        features = TextFeatures(
+            word_ngram_range=self.word_ngram_range,
+            char_ngram_range=self.char_ngram_range,
+            min_df=self.min_df,
+            sublinear_tf=self.sublinear_tf,
+            char_weight=self.char_weight,
+        ).fit(texts)
+        linear = LogisticRegression(
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=self.max_iter,
+            random_state=self.random_state,
+        ).fit(features.transform(texts), labels)
+        self.features_ = features
+        self.classes_ = np.asarray([str(c) for c in linear.classes_])
+        self.coef_ = np.asarray(linear.coef_, dtype=np.float64)
+        self.intercept_ = np.asarray(linear.intercept_, dtype=np.float64)
+        self.n_iter_ = linear.n_iter_
+        from ._card import fit_card  # late import: the card module imports this one
+
+        self.card_ = fit_card(self, texts, labels)
+        return self
+
+    # -- predicting -----------------------------------------------------------------------
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Return the linear scores, shape ``(n, n_classes)`` (``(n,)`` for two labels)."""
+        check_is_fitted(self, "coef_")
+        scores = self.features_.transform(_as_texts(X)) @ self.coef_.T + self.intercept_
+        scores = np.asarray(scores)
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Return class probabilities, shape ``(n, n_classes)``, columns in ``classes_`` order."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            positive = expit(scores)
+            return np.column_stack([1.0 - positive, positive])
+        return softmax(scores, axis=1)
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Return the most probable label of each text."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def explain(
+        self, text: str, n: int = 10, *, label: str | None = None
+    ) -> list[Contribution]:
+        """Return the ``n`` terms of ``text`` that pushed hardest towards ``label``.
+
+        ``label`` defaults to the predicted one. A term's weight is its TF-IDF value in
+        ``text`` times the label's coefficient; the list is sorted by weight, largest first.
+        """
+        check_is_fitted(self, "coef_")
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        if label is None:
+            label = str(self.predict([text])[0])
+        matches = np.flatnonzero(self.classes_ == label)
+        if matches.size == 0:
+            raise ValueError(f"unknown label {label!r}; the labels are {list(self.classes_)}")
+        row = self.features_.transform([text])
+        if self.coef_.shape[0] == 1:  # two labels: one coefficient row, negative for class 0
+            coef = self.coef_[0] if matches[0] == 1 else -self.coef_[0]
+        else:
+            coef = self.coef_[matches[0]]
+        weights = row.data * coef[row.indices]
+        names = self.features_.feature_names()
+        order = np.argsort(-weights, kind="stable")[: max(n, 0)]
+        return [
+            Contribution(term=names[i][1], kind=names[i][0], weight=float(weights[k]))  # type: ignore[arg-type]
+            for k, i in ((k, row.indices[k]) for k in order)
+        ]
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str], *, format: Literal["newsclf", "joblib"] = "newsclf") -> Path:
+        """Write the model to exactly ``path``, atomically; return the path.
+
+        The default ``"newsclf"`` format holds only arrays and JSON and never unpickles on
+        load. ``"joblib"`` pickles the whole estimator: load such files only from sources
+        you trust (``load_model(path, allow_pickle=True)``).
+        """
+        from ._artifact import save_model
+
+        return save_model(self, path, format=format)
+
+
+def _new_from_state(
+    params: dict[str, Any],
+    features: TextFeatures,
+    classes: Sequence[str],
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    card: dict[str, Any],
+) -> NewsClassifier:
+    """Build a fitted classifier from stored state (used by the artifact loader)."""
+    model = NewsClassifier(**params)
+    model.features_ = features
+    model.classes_ = np.asarray(list(classes), dtype=str)
+    model.coef_ = np.asarray(coef, dtype=np.float64)
+    model.intercept_ = np.asarray(intercept, dtype=np.float64)
+    model.card_ = card
+    return model

@@ -1,0 +1,353 @@
+"""The ``newsclf`` command line: classify, tag, train, evaluate, info."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ._errors import NewsclfError
+
+__all__ = ["main"]
+
+_EXAMPLES = {
+    "classify": """
+        examples:
+          newsclf classify "Brent crude climbs as OPEC+ extends output cuts"
+          newsclf classify "Arsenal sign Brazilian midfielder" "New frog species found" --top-k 3
+          newsclf classify "Police detain 40 suspects" --json --model my.newsclf
+        """,
+    "tag": """
+        INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
+        the text column is --text-col, or the first of text/title/headline), a .jsonl file
+        (--text-col is the key), any of these gzip-compressed (.gz), or - for stdin (read as
+        .txt unless --input-format says otherwise).
+
+        The output (CSV, or JSON lines when OUTPUT ends in .jsonl) has one row per input record,
+        in input order: the input's columns, then topic, score, status and line. status is
+        ok, empty (blank text: no topic), bad_utf8 (undecodable bytes replaced, then tagged),
+        ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file OUTPUT is
+        written to a temporary file and renamed when the run succeeds.
+
+        examples:
+          newsclf tag headlines.txt -o tagged.csv
+          newsclf tag articles.csv --text-col title -o tagged.csv --top-k 3
+          zcat dump.txt.gz | newsclf tag - > tagged.csv
+        """,
+    "train": """
+        DATA is a CSV/TSV file (comma, semicolon or tab separated: sniffed from the header
+        line, or --sep), UTF-8 with or without BOM. A seeded, stratified --test-size share is
+        held out and the model fitted on the rest is scored on it. Rows with empty text or
+        label are skipped, exact duplicate rows dropped, conflicting texts counted: all of it
+        is reported, and recorded in the model card.
+
+        examples:
+          newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf
+          newsclf train data.tsv --no-header --no-quotes --text-col 2 --label-col 5 -o m.newsclf
+        """,
+    "evaluate": """
+        Scores MODEL on every usable row of DATA (read as in `newsclf train`): accuracy,
+        macro-F1, per-label precision/recall/F1 and the confusion matrix.
+
+        examples:
+          newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic
+          newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --json
+        """,
+    "info": """
+        Shows a model's card: labels, training data, hyperparameters, held-out metrics and the
+        versions it was made with. Without MODEL, the bundled default model.
+
+        examples:
+          newsclf info
+          newsclf info my.newsclf --json
+        """,
+}
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
+    _add_allow_pickle(parser)
+
+
+def _add_allow_pickle(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also accept joblib model files; ONLY for files you trust (unpickling runs code)",
+    )
+
+
+def _add_table_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--text-col", required=True, metavar="COL", help="column holding the text")
+    parser.add_argument("--label-col", required=True, metavar="COL", help="column holding the label")
+    parser.add_argument("--sep", metavar="CHAR", help="field separator (default: sniffed); \\t for tab")
+    parser.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the file has no header line; name columns by number, from 1",
+    )
+    parser.add_argument(
+        "--no-quotes", action="store_true", help='treat " as ordinary text, not as CSV quoting'
+    )
+
+
+def _sep(value: str | None) -> str | None:
+    return "\t" if value in ("\\t", "tab", "TAB") else value
+
+
+def _top_k(value: str) -> int:
+    k = int(value)
+    if k < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return k
+
+
+def _fraction(value: str) -> float:
+    f = float(value)
+    if not 0.0 <= f < 1.0:
+        raise argparse.ArgumentTypeError("must be in [0, 1)")
+    return f
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``newsclf`` command."""
+    from ._version import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="newsclf",
+        description="Tag news headlines with topics.",
+        epilog="Run `newsclf COMMAND --help` for a command's options and examples.",
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newsclf {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=textwrap.dedent(_EXAMPLES[name]),
+            formatter_class=_formatter,
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    p = command("classify", "Tag headlines given on the command line.", _run_classify)
+    p.add_argument("texts", nargs="+", metavar="TEXT", help="headline(s) to tag")
+    p.add_argument("--top-k", type=_top_k, metavar="K", help="also show the K most probable topics")
+    p.add_argument("--json", action="store_true", help="print one JSON object per headline")
+    _add_model(p)
+
+    p = command("tag", "Tag every headline of a file and write a CSV (or JSONL).", _run_tag)
+    p.add_argument("input", metavar="INPUT", help="input file, or - for stdin")
+    p.add_argument("-o", "--output", metavar="OUTPUT", help="output file (default: stdout)")
+    p.add_argument("--text-col", metavar="COL", help="text column (CSV/TSV) or key (JSONL)")
+    p.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl"), help="override the input format")
+    p.add_argument("--format", choices=("csv", "jsonl"), dest="output_format", help="output format")
+    p.add_argument("--sep", metavar="CHAR", help="CSV input separator (default: sniffed)")
+    p.add_argument("--top-k", type=_top_k, metavar="K", help="add the K most probable topics")
+    p.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    _add_model(p)
+
+    p = command("train", "Train a model on a labeled CSV/TSV file.", _run_train)
+    p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
+    _add_table_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="where to write the model")
+    p.add_argument("--test-size", type=_fraction, default=0.2, metavar="F", help="held-out share (default: 0.2; 0: none)")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
+    p.add_argument("--C", type=float, dest="C", metavar="C", help="inverse regularisation strength")
+    p.add_argument("--class-weight", choices=("balanced", "none"), help="re-weight rare labels")
+    p.add_argument(
+        "--save-format",
+        choices=("newsclf", "joblib"),
+        default="newsclf",
+        help="newsclf (default: safe, never unpickles) or joblib (whole scikit-learn object; trusted use only)",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = command("evaluate", "Score a model on a labeled CSV/TSV file.", _run_evaluate)
+    p.add_argument("model", metavar="MODEL", help="model file")
+    p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
+    _add_table_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_allow_pickle(p)
+
+    p = command("info", "Show a model's card: labels, data, metrics, versions.", _run_info)
+    p.add_argument("model", nargs="?", metavar="MODEL", help="model file (default: the bundled model)")
+    p.add_argument("--json", action="store_true", help="print the card as JSON")
+    _add_allow_pickle(p)
+    return parser
+
+
+# -- commands -------------------------------------------------------------------------------
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _run_classify(args: argparse.Namespace) -> int:
+    from ._prediction import classify, load_model
+
+    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    predictions = classify(args.texts, top_k=args.top_k, model=model)
+    if args.json:
+        _print_json([{"text": t, **p.to_dict()} for t, p in zip(args.texts, predictions)])
+        return 0
+    for text, pred in zip(args.texts, predictions):
+        if args.top_k:
+            ranked = ", ".join(f"{label} {score:.3f}" for label, score in pred.alternatives)
+            print(f"{text}\n  {ranked}")
+        else:
+            print(f"{pred.label}\t{pred.score:.3f}\t{text}")
+    return 0
+
+
+def _run_tag(args: argparse.Namespace) -> int:
+    from ._prediction import load_model
+    from ._tagging import tag_file
+
+    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    summary = tag_file(
+        args.input,
+        args.output,
+        text_col=args.text_col,
+        model=model,
+        input_format=args.input_format,
+        output_format=args.output_format,
+        sep=_sep(args.sep),
+        top_k=args.top_k,
+        strict=args.strict,
+        quiet=args.quiet,
+    )
+    if not args.quiet:
+        print(f"newsclf tag: {summary}", file=sys.stderr)
+    return 0
+
+
+def _table_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "text_col": args.text_col,
+        "label_col": args.label_col,
+        "sep": _sep(args.sep),
+        "header": not args.no_header,
+        "quoting": not args.no_quotes,
+    }
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    import time
+
+    from ._training import train
+
+    params: dict[str, Any] = {}
+    if args.C is not None:
+        params["C"] = args.C
+    if args.class_weight is not None:
+        params["class_weight"] = None if args.class_weight == "none" else args.class_weight
+    started = time.perf_counter()
+    result = train(args.data, test_size=args.test_size, seed=args.seed, **_table_kwargs(args), **params)
+    seconds = time.perf_counter() - started
+    result.model.card_["training_seconds"] = round(seconds, 2)
+    path = result.model.save(args.output, format=args.save_format)
+    if args.json:
+        _print_json(
+            {
+                "model": str(path),
+                "data": result.data.summary(),
+                "held_out": result.report.to_dict() if result.report else None,
+                "training_seconds": round(seconds, 2),
+            }
+        )
+        return 0
+    d = result.data.summary()
+    print(
+        f"read {d['rows_read']} rows from {d['source']}: used {d['rows_used']}, skipped "
+        f"{d['skipped_empty_text']} with empty text and {d['skipped_empty_label']} with empty "
+        f"label, dropped {d['duplicates_dropped']} exact duplicates; "
+        f"{d['conflicting_texts']} texts carry more than one label"
+    )
+    print("labels: " + ", ".join(f"{k} ({v})" for k, v in d["label_counts"].items()))
+    if result.report is not None:
+        print(f"\nheld-out evaluation ({args.test_size:g} of the rows, seed {args.seed}):")
+        print(result.report)
+    print(f"\ntrained in {seconds:.1f} s; model written to {path}")
+    return 0
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from ._prediction import load_model
+    from ._training import evaluate
+
+    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    report = evaluate(model, args.data, **_table_kwargs(args))
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(report)
+    return 0
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    from ._prediction import bundled_model_path, load_model
+
+    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    card = dict(model.card_)
+    card["path"] = str(args.model or bundled_model_path())
+    if args.json:
+        _print_json(card)
+        return 0
+    print(_describe_card(card))
+    return 0
+
+
+def _describe_card(card: dict[str, Any]) -> str:
+    lines = [f"model: {card['path']}", f"created: {card.get('created', '?')}"]
+    descriptions = card.get("label_descriptions") or {}
+    lines.append(f"labels ({len(card['labels'])}):")
+    for label in card["labels"]:
+        extra = f": {descriptions[label]}" if label in descriptions else ""
+        lines.append(f"  {label}{extra}")
+    data = card.get("data") or card.get("training_data", {})
+    if data:
+        lines.append(f"training data: {data.get('rows_used', data.get('rows'))} rows")
+        counts = data.get("label_counts") or card.get("training_data", {}).get("label_counts", {})
+        lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for source in card.get("sources", []):
+        lines.append(f"  source: {source.get('name')} ({source.get('license')})")
+    metrics = (card.get("metrics") or {}).get("held_out")
+    if metrics:
+        lines.append(
+            f"held-out metrics: accuracy {metrics['accuracy']:.4f}, macro-F1 "
+            f"{metrics['macro_f1']:.4f} on {metrics['n']} rows"
+        )
+    hyper = card.get("hyperparameters", {})
+    lines.append("hyperparameters: " + ", ".join(f"{k}={v}" for k, v in hyper.items()))
+    lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in card.get("versions", {}).items()))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except NewsclfError as exc:
+        print(f"newsclf {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"newsclf {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error; silence the flush at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

@@ -1,0 +1,21 @@
+"""Exceptions raised by newsclf.
+
+Every error a user can cause carries a message that says what is wrong and where
+(file, line, column), so the command line can print it without a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ArtifactError", "DataError", "NewsclfError"]
+
+
+class NewsclfError(Exception):
+    """Base class of the errors newsclf raises on bad input."""
+
+
+class DataError(NewsclfError, ValueError):
+    """Input data (a CSV, a text file, a column, a label set) cannot be used."""
+
+
+class ArtifactError(NewsclfError, ValueError):
+    """A model file is missing, corrupt, truncated, tampered with or too new."""

@@ -1,0 +1,177 @@
+"""TF-IDF features of headlines: a word n-gram block and a character n-gram block.
+
+The learned state is plain data (an ordered vocabulary and an idf vector per block) so it
+can be stored without pickle and rebuilt under any scikit-learn version. Fitting uses
+scikit-learn's ``TfidfVectorizer``; transforming uses ``CountVectorizer`` with the fixed
+vocabulary plus the tf-idf arithmetic below, so the fitted and the reloaded featurizer run
+exactly the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+__all__ = ["BLOCKS", "TextFeatures"]
+
+#: Word tokens of one or more word characters: keeps "a", "3", "5G", "F1".
+WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
+
+#: Feature blocks in the order they are stacked.
+BLOCKS = ("word", "char")
+
+
+@dataclass(frozen=True)
+class _BlockSpec:
+    analyzer: str
+    ngram_range: tuple[int, int]
+
+    def vectorizer_kwargs(self) -> dict[str, object]:
+        kwargs: dict[str, object] = {
+            "analyzer": self.analyzer,
+            "ngram_range": tuple(self.ngram_range),
+            "lowercase": True,
+            "dtype": np.float64,
+        }
+        if self.analyzer == "word":
+            kwargs["token_pattern"] = WORD_TOKEN_PATTERN
+        return kwargs
+
+
+class TextFeatures:
+    """Word and character n-gram TF-IDF, each block L2-normalised, stacked side by side.
+
+    Parameters
+    ----------
+    word_ngram_range, char_ngram_range : tuple of int
+        N-gram ranges of the word block and of the character block (``char_wb``: n-grams
+        inside word boundaries, padded with a space).
+    min_df : int
+        Keep only terms seen in at least this many training texts.
+    sublinear_tf : bool
+        Use ``1 + log(tf)`` instead of raw term counts.
+    char_weight : float
+        Scale of the character block relative to the word block.
+    """
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        sublinear_tf: bool = True,
+        char_weight: float = 1.0,
+    ) -> None:
+        self.word_ngram_range = tuple(word_ngram_range)
+        self.char_ngram_range = tuple(char_ngram_range)
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.char_weight = char_weight
+
+    # -- settings -------------------------------------------------------------------------
+    def settings(self) -> dict[str, object]:
+        """Return the constructor arguments as JSON-ready data."""
+        return {
+            "word_ngram_range": list(self.word_ngram_range),
+            "char_ngram_range": list(self.char_ngram_range),
+            "min_df": int(self.min_df),
+            "sublinear_tf": bool(self.sublinear_tf),
+            "char_weight": float(self.char_weight),
+        }
+
+    def _specs(self) -> dict[str, _BlockSpec]:
+        return {
+            "word": _BlockSpec("word", self.word_ngram_range),  # type: ignore[arg-type]
+            "char": _BlockSpec("char_wb", self.char_ngram_range),  # type: ignore[arg-type]
+        }
+
+    # -- learning -------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str]) -> TextFeatures:
+        """Learn each block's vocabulary and idf from ``texts``; return self."""
+        texts = list(texts)
+        vocabularies: dict[str, list[str]] = {}
+        idfs: dict[str, np.ndarray] = {}
+        for name, spec in self._specs().items():
+            # A small training set may leave no term at min_df; fall back to min_df=1 so
+            # the block still exists rather than failing deep inside scikit-learn.
+            for min_df in dict.fromkeys((self.min_df, 1)):
+                vectorizer = TfidfVectorizer(
+                    min_df=min_df, sublinear_tf=self.sublinear_tf, **spec.vectorizer_kwargs()
+                )
+                try:
+                    vectorizer.fit(texts)
+                except ValueError:  # "empty vocabulary"
+                    continue
+                break
+            else:
+                vocabularies[name], idfs[name] = [], np.zeros(0)
+                continue
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+            vocabularies[name] = terms
+            idfs[name] = np.asarray(vectorizer.idf_, dtype=np.float64)
+        if not any(vocabularies.values()):
+            raise ValueError("no features could be learned: every training text is empty")
+        self._set_state(vocabularies, idfs)
+        return self
+
+    def _set_state(self, vocabularies: dict[str, list[str]], idfs: dict[str, np.ndarray]) -> None:
+        for name in BLOCKS:
+            if len(vocabularies[name]) != len(idfs[name]):
+                raise ValueError(f"{name} block: vocabulary and idf lengths differ")
+        self.vocabularies_ = vocabularies
+        self.idfs_ = idfs
+        specs = self._specs()
+        self._counters = {
+            name: CountVectorizer(
+                vocabulary={term: i for i, term in enumerate(vocabularies[name])},
+                **specs[name].vectorizer_kwargs(),
+            )
+            for name in BLOCKS
+            if vocabularies[name]
+        }
+
+    @classmethod
+    def from_state(
+        cls,
+        settings: dict[str, object],
+        vocabularies: dict[str, list[str]],
+        idfs: dict[str, np.ndarray],
+    ) -> TextFeatures:
+        """Rebuild a fitted featurizer from :meth:`settings` and its learned state."""
+        features = cls(**settings)  # type: ignore[arg-type]
+        features._set_state(vocabularies, {k: np.asarray(v, np.float64) for k, v in idfs.items()})
+        return features
+
+    # -- transforming ---------------------------------------------------------------------
+    @property
+    def n_features(self) -> int:
+        """Total number of features over all blocks."""
+        return sum(len(v) for v in self.vocabularies_.values())
+
+    def feature_names(self) -> list[tuple[str, str]]:
+        """Return ``(block, term)`` for every feature column, in column order."""
+        return [(name, term) for name in BLOCKS for term in self.vocabularies_[name]]
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """Map texts to a CSR matrix of shape ``(n_texts, n_features)``."""
+        texts = list(texts)
+        blocks = []
+        for name in BLOCKS:
+            size = len(self.vocabularies_[name])
+            if size == 0:
+                continue
+            counts = self._counters[name].transform(texts).tocsr()
+            if self.sublinear_tf:
+                np.log(counts.data, out=counts.data)
+                counts.data += 1.0
+            counts = counts @ sp.diags(self.idfs_[name])
+            block = normalize(counts, norm="l2", copy=False)
+            if name == "char" and self.char_weight != 1.0:
+                block = block * self.char_weight
+            blocks.append(block)
+        return sp.hstack(blocks, format="csr", dtype=np.float64)

@@ -1,0 +1,122 @@
+"""One-call training and evaluation from labeled CSVs or DataFrames."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sklearn.model_selection import train_test_split
+
+from ._classifier import NewsClassifier
+from ._errors import DataError
+from ._evaluation import EvaluationReport
+from ._labeled import LabeledData, read_labeled
+from ._tables import TableOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["TrainResult", "evaluate", "train"]
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns: the fitted model, its held-out report and the data account."""
+
+    model: NewsClassifier
+    report: EvaluationReport | None
+    data: LabeledData
+
+
+def _check_labels(data: LabeledData, label_col: str) -> None:
+    counts = Counter(data.labels)
+    if len(counts) < 2:
+        only = ", ".join(repr(label) for label in counts)
+        raise DataError(
+            f"{data.source}, column {label_col!r}: found only {len(counts)} label ({only}); "
+            "a classifier needs at least 2"
+        )
+    rare = sorted(label for label, n in counts.items() if n < 2)
+    if rare:
+        where = "; ".join(f"{label!r} (line {data.examples[label][0]})" for label in rare)
+        raise DataError(
+            f"{data.source}, column {label_col!r}: these labels have fewer than 2 examples, "
+            f"too few to learn and evaluate: {where}. Add examples or remove those rows."
+        )
+
+
+def _split(data: LabeledData, test_size: float, seed: int) -> tuple[list[str], list[str], list[str], list[str]]:
+    n_labels = len(set(data.labels))
+    n_test = int(-(-test_size * len(data.texts) // 1))  # ceil, as scikit-learn does
+    if n_test < n_labels or len(data.texts) - n_test < n_labels:
+        raise DataError(
+            f"{data.source}: a stratified {test_size:g} test split of {len(data.texts)} rows "
+            f"cannot hold all {n_labels} labels on both sides; use more data or change "
+            "--test-size (0 trains on everything without a held-out evaluation)"
+        )
+    x_train, x_test, y_train, y_test = train_test_split(
+        data.texts, data.labels, test_size=test_size, random_state=seed, stratify=data.labels
+    )
+    return x_train, x_test, y_train, y_test
+
+
+def train(
+    data: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    text_col: str = "text",
+    label_col: str = "label",
+    test_size: float = 0.2,
+    seed: int = 0,
+    sep: str | None = None,
+    header: bool = True,
+    quoting: bool = True,
+    **params: Any,
+) -> TrainResult:
+    """Train a :class:`NewsClassifier` on a labeled CSV/TSV file or DataFrame.
+
+    A seeded, stratified ``test_size`` share of the rows is held out; the model is fitted on
+    the rest and scored on it (``test_size=0`` fits on everything and gives no report).
+    ``sep``, ``header`` and ``quoting`` describe a file (see :class:`TableOptions`);
+    ``params`` are passed to :class:`NewsClassifier`. The returned model's ``card_`` holds
+    the data account, the hyperparameters and the held-out metrics.
+
+    Raises
+    ------
+    DataError
+        The file or frame cannot be used: missing columns, bad encoding, empty, fewer than 2
+        labels, a label with fewer than 2 examples. The message names file, line and column.
+    """
+    if not 0.0 <= test_size < 1.0:
+        raise ValueError(f"test_size must be in [0, 1), not {test_size}")
+    labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting))
+    _check_labels(labeled, label_col)
+    model = NewsClassifier(**{"random_state": seed, **params})
+    report = None
+    if test_size > 0:
+        x_train, x_test, y_train, y_test = _split(labeled, test_size, seed)
+        model.fit(x_train, y_train)
+        report = EvaluationReport.from_predictions(y_test, model.predict(x_test))
+    else:
+        model.fit(labeled.texts, labeled.labels)
+    model.card_["data"] = labeled.summary()
+    model.card_["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
+    if report is not None:
+        model.card_["metrics"] = {"held_out": report.to_dict()}
+    return TrainResult(model=model, report=report, data=labeled)
+
+
+def evaluate(
+    model: NewsClassifier,
+    data: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    text_col: str = "text",
+    label_col: str = "label",
+    sep: str | None = None,
+    header: bool = True,
+    quoting: bool = True,
+) -> EvaluationReport:
+    """Score ``model`` on every usable row of a labeled file or DataFrame (no deduplication)."""
+    labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting), dedupe=False)
+    return EvaluationReport.from_predictions(labeled.labels, model.predict(labeled.texts))

@@ -1,0 +1,148 @@
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsclf import ArtifactError, NewsClassifier, load_model
+from newsclf._artifact import FORMAT_VERSION, atomic_write
+
+PROBES = ["Crude oil climbs", "Coach signs striker", "Vaccine study", "", "   ", "日本 ⚽ \x00"]
+
+
+def _rewrite(src, dst, change):
+    """Copy the archive src to dst with change(name, data) -> data applied to each member."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, change(info.filename, zin.read(info.filename)))
+    return dst
+
+
+def test_roundtrip_gives_identical_predictions_and_card(tiny_model, tiny_model_path):
+    loaded = load_model(tiny_model_path)
+    assert isinstance(loaded, NewsClassifier)
+    assert np.array_equal(loaded.predict_proba(PROBES), tiny_model.predict_proba(PROBES))
+    assert list(loaded.classes_) == list(tiny_model.classes_)
+    assert loaded.get_params() == tiny_model.get_params()
+    assert loaded.card_ == json.loads(json.dumps(tiny_model.card_))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=6))
+def test_save_then_load_predicts_identically(tiny_model, tiny_model_path, texts):
+    loaded = load_model(tiny_model_path)
+    assert np.array_equal(loaded.predict_proba(texts), tiny_model.predict_proba(texts))
+
+
+def test_archive_holds_only_json_and_plain_arrays(tiny_model_path):
+    with zipfile.ZipFile(tiny_model_path) as archive:
+        names = archive.namelist()
+        assert names[0] == "format.json"
+        assert all(n.endswith((".json", ".npy")) for n in names)
+        for name in names:
+            if name.endswith(".npy"):
+                np.load(archive.open(name), allow_pickle=False)  # raises if an object array
+        card = json.loads(archive.read("card.json"))
+    for key in ("labels", "training_data", "hyperparameters", "versions", "created"):
+        assert key in card
+    assert set(card["versions"]) >= {"newsclf", "scikit-learn", "numpy"}
+    assert card["training_data"]["sha256"] and card["training_data"]["label_counts"]
+
+
+def test_same_model_same_bytes(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = NewsClassifier(min_df=1).fit(corpus.text, corpus.label).save(tmp_path / "a.newsclf")
+    second = NewsClassifier(min_df=1).fit(corpus.text, corpus.label).save(tmp_path / "b.newsclf")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_tampered_member_is_refused_with_checksum_message(tiny_model_path, tmp_path):
+    def tamper(name, data):
+        if name == "arrays/coef.npy":
+            array = np.load(io.BytesIO(data))
+            array[0, 0] += 1.0
+            buffer = io.BytesIO()
+            np.save(buffer, array)
+            return buffer.getvalue()
+        return data
+
+    bad = _rewrite(tiny_model_path, tmp_path / "tampered.newsclf", tamper)
+    with pytest.raises(ArtifactError, match=r"checksum mismatch in 'arrays/coef.npy'.*tampered"):
+        load_model(bad)
+
+
+def test_newer_format_version_is_refused_clearly(tiny_model_path, tmp_path):
+    def bump(name, data):
+        if name == "format.json":
+            return json.dumps({"format": "newsclf-model", "version": FORMAT_VERSION + 1}).encode()
+        return data
+
+    newer = _rewrite(tiny_model_path, tmp_path / "newer.newsclf", bump)
+    with pytest.raises(ArtifactError, match=rf"newer newsclf \(model format version {FORMAT_VERSION + 1}"):
+        load_model(newer)
+
+
+def test_truncated_file_is_refused(tiny_model_path, tmp_path):
+    data = tiny_model_path.read_bytes()
+    cut = tmp_path / "cut.newsclf"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ArtifactError, match="truncated"):
+        load_model(cut)
+
+
+def test_corrupted_bytes_are_refused(tiny_model_path, tmp_path):
+    data = bytearray(tiny_model_path.read_bytes())
+    with zipfile.ZipFile(tiny_model_path) as archive:
+        info = archive.getinfo("arrays/coef.npy")
+    data[info.header_offset + 30 + len(info.filename) + 5] ^= 0xFF  # inside compressed coef
+    bad = tmp_path / "flipped.newsclf"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="corrupt"):
+        load_model(bad)
+
+
+def test_missing_member_is_refused(tiny_model_path, tmp_path):
+    with zipfile.ZipFile(tiny_model_path) as zin, zipfile.ZipFile(tmp_path / "m.newsclf", "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "vocab/char.json":
+                zout.writestr(info, zin.read(info.filename))
+    with pytest.raises(ArtifactError, match="'vocab/char.json' is missing"):
+        load_model(tmp_path / "m.newsclf")
+
+
+def test_not_a_model_and_no_file(tmp_path):
+    junk = tmp_path / "junk.newsclf"
+    junk.write_text("hello")
+    with pytest.raises(ArtifactError, match="not a newsclf model file"):
+        load_model(junk)
+    with pytest.raises(ArtifactError, match="no such model file"):
+        load_model(tmp_path / "absent.newsclf")
+
+
+def test_joblib_needs_explicit_opt_in(tiny_model, tmp_path):
+    path = tiny_model.save(tmp_path / "model.joblib", format="joblib")
+    with pytest.raises(ArtifactError, match="allow_pickle=True"):
+        load_model(path)
+    loaded = load_model(path, allow_pickle=True)
+    assert np.array_equal(loaded.predict_proba(PROBES), tiny_model.predict_proba(PROBES))
+
+
+def test_save_rejects_unfitted_and_unknown_format(tiny_model, tmp_path):
+    with pytest.raises(ValueError, match="unfitted"):
+        NewsClassifier().save(tmp_path / "x.newsclf")
+    with pytest.raises(ValueError, match="unknown format"):
+        tiny_model.save(tmp_path / "x.bin", format="pickle")  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())
+
+
+def test_atomic_write_leaves_destination_untouched_on_failure(tmp_path):
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"previous")
+    with pytest.raises(RuntimeError), atomic_write(target) as handle:
+        handle.write(b"half")
+        raise RuntimeError("crash midway")
+    assert target.read_bytes() == b"previous"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind

@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+
+from newsclf import NewsClassifier
+
+
+def test_fit_returns_self_and_sets_learned_state(corpus):
+    model = NewsClassifier(min_df=1)
+    assert model.fit(corpus.text, corpus.label) is model
+    assert list(model.classes_) == ["energy", "health", "sport"]
+    assert model.coef_.shape == (3, model.features_.n_features)
+    assert model.intercept_.shape == (3,)
+    assert model.card_["training_data"]["rows"] == len(corpus)
+
+
+def test_scikit_learn_conventions(tiny_model):
+    params = tiny_model.get_params()
+    assert params["C"] == 20.0 and params["min_df"] == 1
+    twin = clone(tiny_model)
+    assert twin.get_params() == params and not hasattr(twin, "coef_")
+    assert twin.set_params(C=3.0) is twin and twin.C == 3.0
+
+
+def test_predictions_on_clear_cases(tiny_model):
+    assert list(tiny_model.predict(["Striker signs for club", "Crude oil prices climb"])) == [
+        "sport",
+        "energy",
+    ]
+    assert tiny_model.score(["Vaccine trial approved"], ["health"]) == 1.0
+
+
+def test_probabilities_match_scikit_learn_logistic_regression(corpus, tiny_model):
+    X = tiny_model.features_.transform(corpus.text)
+    reference = LogisticRegression(C=20.0, max_iter=1000, random_state=0).fit(X, corpus.label)
+    np.testing.assert_allclose(
+        tiny_model.predict_proba(corpus.text), reference.predict_proba(X), rtol=1e-10, atol=1e-12
+    )
+
+
+def test_two_labels(corpus):
+    two = corpus[corpus.label != "health"]
+    model = NewsClassifier(min_df=1).fit(two.text, two.label)
+    proba = model.predict_proba(["oil pipeline deal", "coach wins cup"])
+    assert proba.shape == (2, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(model.predict(["oil pipeline deal", "coach wins cup"])) == ["energy", "sport"]
+    assert model.explain("oil pipeline deal", 3, label="energy")[0].weight > 0
+    assert model.explain("oil pipeline deal", 3, label="sport")[0].weight < model.explain(
+        "oil pipeline deal", 3, label="energy"
+    )[0].weight
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=200), min_size=1, max_size=8))
+def test_probabilities_sum_to_one(tiny_model, texts):
+    proba = tiny_model.predict_proba(texts)
+    assert proba.shape == (len(texts), 3)
+    assert np.all((proba >= 0) & (proba <= 1))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert list(tiny_model.predict(texts)) == list(tiny_model.classes_[proba.argmax(axis=1)])
+
+
+def test_explain_weights_are_tfidf_times_coefficient(tiny_model):
+    text = "Crude oil output deal"
+    terms = tiny_model.explain(text, 5)
+    assert 0 < len(terms) <= 5
+    weights = [t.weight for t in terms]
+    assert weights == sorted(weights, reverse=True)
+    row = tiny_model.features_.transform([text])
+    energy = list(tiny_model.classes_).index("energy")
+    names = tiny_model.features_.feature_names()
+    expected = {names[j]: row[0, j] * tiny_model.coef_[energy, j] for j in row.indices}
+    for term in terms:
+        assert term.weight == pytest.approx(expected[(term.kind, term.term)])
+    assert {t.term for t in terms if t.kind == "word"} & {"crude", "oil", "output", "deal", "crude oil"}
+
+
+def test_explain_rejects_unknown_label_and_bad_input(tiny_model):
+    with pytest.raises(ValueError, match="unknown label 'politics'"):
+        tiny_model.explain("oil", label="politics")
+    with pytest.raises(TypeError, match="text must be str"):
+        tiny_model.explain(None)  # type: ignore[arg-type]
+
+
+def test_rejects_non_text_input(tiny_model):
+    with pytest.raises(TypeError, match="single str"):
+        tiny_model.predict("one string")
+    with pytest.raises(TypeError, match=r"X\[1\] is int"):
+        tiny_model.predict(["ok", 3])
+
+
+def test_fit_needs_two_labels_and_matching_lengths():
+    with pytest.raises(ValueError, match="at least 2 distinct labels"):
+        NewsClassifier().fit(["a b", "c d"], ["x", "x"])
+    with pytest.raises(ValueError, match="2 texts but y has 1"):
+        NewsClassifier().fit(["a b", "c d"], ["x"])
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_fit_is_deterministic_for_a_seed(corpus, seed):
+    a = NewsClassifier(min_df=1, random_state=seed).fit(corpus.text, corpus.label)
+    b = NewsClassifier(min_df=1, random_state=seed).fit(corpus.text, corpus.label)
+    assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)
+    assert a.features_.vocabularies_ == b.features_.vocabularies_

@@ -1,0 +1,98 @@
+"""The command line, run through the installed `newsclf` console script."""
+
+import csv
+import json
+
+import pytest
+
+VERBS = ["classify", "tag", "train", "evaluate", "info"]
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_help_is_complete_with_an_example(cli, verb):
+    out = cli(verb, "--help").stdout
+    assert "examples:" in out and f"newsclf {verb}" in out
+
+
+def test_top_level_help_and_version(cli):
+    out = cli("--help").stdout
+    assert all(verb in out for verb in VERBS)
+    assert cli("--version").stdout.startswith("newsclf ")
+
+
+def test_classify_text_and_json(cli, tmp_path):
+    out = cli("classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", cwd=tmp_path).stdout
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("sport\t") and lines[1].startswith("technology\t")
+    data = json.loads(cli("classify", "Arsenal sign Brazilian midfielder", "--json", "--top-k", "2").stdout)
+    assert data[0]["label"] == "sport" and len(data[0]["alternatives"]) == 2
+
+
+def test_classify_rejects_bad_top_k(cli):
+    result = cli("classify", "x", "--top-k", "0", check=False)
+    assert result.returncode == 2 and "must be a positive integer" in result.stderr
+
+
+def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):
+    out = cli("tag", "-", "--quiet", stdin="Arsenal sign midfielder\n\nOPEC cuts oil output\n").stdout
+    rows = list(csv.DictReader(out.splitlines()))
+    assert [r["status"] for r in rows] == ["ok", "empty", "ok"]
+    src = write("h.csv", "id,title\n1,Arsenal sign midfielder\n2,\n")
+    dest = tmp_path / "tagged.csv"
+    result = cli("tag", src, "-o", dest)
+    assert "2 rows: 1 tagged, 0 repaired, 1 empty, 0 unreadable" in result.stderr
+    rows = list(csv.DictReader(dest.read_text().splitlines()))
+    assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["topic"] == "sport"
+
+
+def test_train_evaluate_info_round_trip(cli, write, corpus, tmp_path):
+    data = write("labeled.csv", corpus.rename(columns={"text": "headline", "label": "desk"}).to_csv(index=False))
+    model = tmp_path / "models" / "mine.newsclf"
+    model.parent.mkdir()
+    out = cli("train", data, "--text-col", "headline", "--label-col", "desk", "-o", model, "--seed", "3").stdout
+    assert "held-out evaluation" in out and "macro-F1" in out and "confusion matrix" in out
+    assert sorted(p.name for p in model.parent.iterdir()) == ["mine.newsclf"]  # exactly PATH
+    report = json.loads(cli("evaluate", model, data, "--text-col", "headline", "--label-col", "desk", "--json").stdout)
+    assert report["accuracy"] > 0.9 and "macro_f1" in report and "confusion_matrix" in report
+    card = json.loads(cli("info", model, "--json").stdout)
+    assert card["labels"] == ["energy", "health", "sport"]
+    assert card["split"]["seed"] == 3 and card["metrics"]["held_out"]["macro_f1"] > 0.9
+    text = cli("info", model).stdout
+    assert "labels (3)" in text and "held-out metrics" in text
+
+
+def test_info_on_bundled_model(cli):
+    card = json.loads(cli("info", "--json").stdout)
+    assert card["path"].endswith("default.newsclf")
+    assert card["sources"] and all(s["license"] for s in card["sources"])
+    assert "energy" in card["labels"] and card["label_descriptions"]["energy"]
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"headline,topic\nx,y\n", ["--text-col", "text", "--label-col", "topic"],
+         "line 1: no text column 'text'; the columns are: 'headline', 'topic'"),
+        (b"text,label\nok,a\ncaf\xe9,b\n", ["--text-col", "text", "--label-col", "label"],
+         "line 3, column 4: not UTF-8"),
+        (b"", ["--text-col", "text", "--label-col", "label"], "the file is empty"),
+        (b"text,label\n", ["--text-col", "text", "--label-col", "label"], "header but no data rows"),
+        (b"text,label\na,x\nb,x\n", ["--text-col", "text", "--label-col", "label"], "found only 1 label"),
+        (b"text,label\na,x\nb,x\nc,y\nd,y\ne,z\n", ["--text-col", "text", "--label-col", "label"],
+         "fewer than 2 examples, too few to learn and evaluate: 'z' (line 6)"),
+    ],
+)  # fmt: skip
+def test_train_errors_are_clear_and_without_traceback(cli, write, tmp_path, content, args, message):
+    data = write("bad.csv", content)
+    result = cli("train", data, *args, "-o", tmp_path / "m.newsclf", check=False)
+    assert result.returncode == 1
+    assert message in result.stderr and "bad.csv" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "m.newsclf").exists()
+
+
+def test_corrupt_model_error(cli, write):
+    bad = write("bad.newsclf", b"PK\x03\x04 not really")
+    result = cli("info", bad, check=False)
+    assert result.returncode == 1 and "not a newsclf model file" in result.stderr
+    assert "Traceback" not in result.stderr

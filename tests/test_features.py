@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from newsclf._features import TextFeatures
+
+TEXTS = ["Brent crude climbs", "Oil prices fall", "Arsenal sign midfielder", "crude oil output", ""]
+
+
+def test_fit_transform_shape_and_block_norms():
+    features = TextFeatures(min_df=1).fit(TEXTS)
+    X = features.transform(TEXTS)
+    assert sp.isspmatrix_csr(X)
+    assert X.shape == (5, features.n_features)
+    n_word = len(features.vocabularies_["word"])
+    for i in range(4):
+        assert np.linalg.norm(X[i, :n_word].toarray()) == pytest.approx(1.0)
+        assert np.linalg.norm(X[i, n_word:].toarray()) == pytest.approx(1.0)
+    assert X[4].nnz == 0  # empty text: no features, no error
+
+
+@pytest.mark.parametrize("sublinear", [True, False])
+def test_word_block_equals_scikit_learn_tfidf(sublinear):
+    texts = TEXTS[:4] + ["crude crude crude oil"]
+    features = TextFeatures(min_df=1, sublinear_tf=sublinear).fit(texts)
+    ours = features.transform(texts)[:, : len(features.vocabularies_["word"])].toarray()
+    reference = TfidfVectorizer(
+        ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=sublinear
+    ).fit_transform(texts)
+    np.testing.assert_allclose(ours, reference.toarray(), rtol=1e-12, atol=1e-12)
+
+
+def test_char_weight_scales_char_block():
+    plain = TextFeatures(min_df=1).fit(TEXTS)
+    half = TextFeatures(min_df=1, char_weight=0.5).fit(TEXTS)
+    n_word = len(plain.vocabularies_["word"])
+    np.testing.assert_allclose(
+        half.transform(TEXTS)[:, n_word:].toarray(), 0.5 * plain.transform(TEXTS)[:, n_word:].toarray()
+    )
+
+
+def test_from_state_rebuilds_identical_transform():
+    features = TextFeatures(min_df=1).fit(TEXTS)
+    rebuilt = TextFeatures.from_state(features.settings(), features.vocabularies_, features.idfs_)
+    assert (features.transform(TEXTS) != rebuilt.transform(TEXTS)).nnz == 0
+
+
+def test_min_df_falls_back_when_nothing_survives():
+    features = TextFeatures(min_df=5).fit(["alpha beta", "gamma delta"])
+    assert features.n_features > 0
+
+
+def test_all_empty_texts_cannot_be_fitted():
+    with pytest.raises(ValueError, match="every training text is empty"):
+        TextFeatures().fit(["", "   "])
+
+
+def test_feature_names_follow_column_order():
+    features = TextFeatures(min_df=1).fit(TEXTS)
+    names = features.feature_names()
+    assert len(names) == features.n_features
+    assert names[0][0] == "word" and names[-1][0] == "char"
+    assert ("word", "brent crude") in names

@@ -1,0 +1,100 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsclf
+from newsclf import Prediction, bundled_model_path, classify, load_model
+
+HEADLINES = [
+    "Brent crude climbs as OPEC+ extends output cuts",
+    "Arsenal sign Brazilian midfielder on five-year deal",
+    "Apple unveils new iPhone with faster chip",
+]
+
+
+def test_bundled_model_ships_inside_the_package():
+    path = bundled_model_path()
+    assert path.is_file()
+    assert "newsclf" in path.parts and path.parent.name == "models"
+
+
+def test_bundled_model_is_loaded_once_and_cached():
+    assert load_model() is load_model()
+
+
+def test_single_text_gives_one_prediction():
+    pred = classify(HEADLINES[0])
+    assert isinstance(pred, Prediction)
+    assert pred.label in load_model().classes_
+    assert 0.0 <= pred.score <= 1.0
+    assert pred.alternatives == ()
+
+
+def test_bundled_model_gets_obvious_headlines_right():
+    labels = [p.label for p in classify(HEADLINES)]
+    assert labels == ["energy", "sport", "technology"]
+
+
+def test_top_k_alternatives_are_ranked_probabilities():
+    pred = classify(HEADLINES[1], top_k=3)
+    assert len(pred.alternatives) == 3
+    assert pred.alternatives[0] == (pred.label, pred.score)
+    scores = [s for _, s in pred.alternatives]
+    assert scores == sorted(scores, reverse=True)
+    every = classify(HEADLINES[1], top_k=100)
+    assert len(every.alternatives) == len(load_model().classes_)
+    assert sum(s for _, s in every.alternatives) == pytest.approx(1.0)
+
+
+def test_iterables_of_any_kind_keep_order(tiny_model):
+    as_list = classify(HEADLINES, model=tiny_model)
+    assert classify(iter(HEADLINES), model=tiny_model) == as_list
+    assert classify(tuple(HEADLINES), model=tiny_model) == as_list
+    assert classify([], model=tiny_model) == []
+
+
+def test_model_may_be_given_as_path(tiny_model, tiny_model_path):
+    assert classify(HEADLINES, model=tiny_model_path) == classify(HEADLINES, model=tiny_model)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_classify_never_raises_on_any_string(text):
+    pred = classify(text)
+    assert pred.label in load_model().classes_
+    assert 0.0 <= pred.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["", " ", "\n\t\r", "x" * 100_000, "\x00\x01\x7f", "🦄" * 50, "\ud800", "Ünïcödé — 新闻"]
+)
+def test_classify_edge_cases(text):
+    assert 0.0 <= classify(text).score <= 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=12))
+def test_batch_equals_one_by_one(texts):
+    batch = classify(texts, top_k=2)
+    assert batch == [classify(t, top_k=2) for t in texts]
+
+
+def test_large_batches_are_processed_in_chunks(tiny_model, monkeypatch):
+    monkeypatch.setattr(newsclf._prediction, "_BATCH", 7)
+    texts = [f"oil deal {i}" for i in range(30)]
+    assert classify(texts, model=tiny_model) == [classify(t, model=tiny_model) for t in texts]
+
+
+def test_bad_arguments_are_reported():
+    with pytest.raises(TypeError, match=r"texts\[1\] is NoneType"):
+        classify(["fine", None])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="single bytes"):
+        classify(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="top_k must be a positive int"):
+        classify("x", top_k=0)
+
+
+def test_prediction_to_dict():
+    pred = classify(HEADLINES[0], top_k=2)
+    d = pred.to_dict()
+    assert d["label"] == pred.label and len(d["alternatives"]) == 2

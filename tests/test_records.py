@@ -1,0 +1,75 @@
+import gzip
+
+import pytest
+
+from newsclf import DataError, Status
+from newsclf._records import detect_format, open_records
+
+
+def _records(path, **kwargs):
+    with open_records(path, **kwargs) as reader:
+        return reader.columns, list(reader)
+
+
+def test_txt_keeps_blank_lines_and_marks_bad_bytes(write):
+    path = write("h.txt", b"Oil climbs\n\n  \nCaf\xe9 opens\r\nlast line without newline")
+    columns, records = _records(path)
+    assert columns == ["text"]
+    assert [r.status for r in records] == [Status.OK, Status.EMPTY, Status.EMPTY, Status.BAD_UTF8, Status.OK]
+    assert [r.line for r in records] == [1, 2, 3, 4, 5]
+    assert records[3].text == "Caf\ufffd opens"
+
+
+def test_csv_statuses_and_lines(write):
+    content = (
+        'id,title,extra\n1,Oil climbs,x\n2,"multi\nline",y\n3,,z\n4,too,many,fields\n5,short\n'
+        '6,"bad"quote,w\n7,after,v\n'
+    )
+    columns, records = _records(write("h.csv", content))
+    assert columns == ["id", "title", "extra"]
+    statuses = [r.status for r in records]
+    assert statuses == [Status.OK, Status.OK, Status.EMPTY, Status.RAGGED, Status.RAGGED, Status.BAD_CSV, Status.OK]
+    assert [r.line for r in records] == [2, 3, 5, 6, 7, 8, 9]
+    assert records[1].text == "multi\nline"
+    assert records[4].fields == ["5", "short", ""]
+    assert records[-1].fields == ["7", "after", "v"]
+
+
+def test_csv_text_column_default_and_errors(write):
+    with pytest.raises(DataError, match=r"line 1: no text column given .*\(the columns are: 'a', 'b'\)"):
+        _records(write("x.csv", "a,b\n1,2\n"))
+    with pytest.raises(DataError, match=r"no text column 'body'"):
+        _records(write("y.csv", "title,b\n1,2\n"), text_col="body")
+    with pytest.raises(DataError, match="the file is empty"):
+        _records(write("z.csv", ""))
+    columns, records = _records(write("head.csv", "title,b\n"))
+    assert columns == ["title", "b"] and records == []
+
+
+def test_jsonl(write):
+    content = '{"title": "Oil climbs", "id": 1}\nnot json\n[1, 2]\n{"id": 3}\n\n{"title": ""}\n'
+    columns, records = _records(write("h.jsonl", content))
+    assert columns == ["line", "title"]
+    assert [r.status for r in records] == [
+        Status.OK, Status.BAD_JSON, Status.BAD_JSON, Status.NO_TEXT, Status.EMPTY, Status.EMPTY,
+    ]  # fmt: skip
+    assert [r.line for r in records] == [1, 2, 3, 4, 5, 6]
+
+
+def test_gzip_and_truncated_gzip(tmp_path):
+    data = gzip.compress(("\n".join(f"headline {i}" for i in range(5000)) + "\n").encode())
+    good = tmp_path / "h.txt.gz"
+    good.write_bytes(data)
+    assert len(_records(good)[1]) == 5000
+    cut = tmp_path / "cut.txt.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match="truncated or corrupt gzip"):
+        _records(cut)
+
+
+def test_detect_format():
+    assert detect_format("a.TXT") == "txt"
+    assert detect_format("a.tsv.gz") == "tsv"
+    assert detect_format("dump.ndjson") == "jsonl"
+    with pytest.raises(DataError, match="--input-format"):
+        detect_format("dump.dat")

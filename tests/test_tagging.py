@@ -1,0 +1,102 @@
+import csv
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsclf import DataError, Status, classify, tag_file
+from newsclf._tagging import OUTPUT_COLUMNS
+
+
+def _read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_txt_to_csv_one_row_per_line(tiny_model, write, tmp_path):
+    src = write("h.txt", "Crude oil climbs\n\nCoach signs striker\n")
+    out = tmp_path / "out.csv"
+    summary = tag_file(src, out, model=tiny_model)
+    rows = _read_csv(out)
+    assert list(rows[0]) == ["text", *OUTPUT_COLUMNS]
+    assert [r["text"] for r in rows] == ["Crude oil climbs", "", "Coach signs striker"]
+    assert [r["topic"] for r in rows] == ["energy", "", "sport"]
+    assert [r["status"] for r in rows] == ["ok", "empty", "ok"]
+    assert rows[1]["score"] == ""
+    assert (summary.rows, summary.tagged, summary.empty, summary.unreadable) == (3, 2, 1, 0)
+
+
+def test_csv_keeps_columns_and_top_k(tiny_model, write, tmp_path):
+    src = write("h.csv", 'id,title\n7,"Vaccine study, approved"\n8,bad,row\n')
+    out = tmp_path / "out.csv"
+    summary = tag_file(src, out, model=tiny_model, top_k=2)
+    rows = _read_csv(out)
+    assert list(rows[0]) == ["id", "title", *OUTPUT_COLUMNS, "alternatives"]
+    assert rows[0]["id"] == "7" and rows[0]["topic"] == "health"
+    assert rows[0]["alternatives"].startswith("health:")
+    assert rows[1]["status"] == Status.RAGGED and rows[1]["line"] == "3"
+    assert summary.unreadable == 1
+
+
+def test_jsonl_output(tiny_model, write, tmp_path):
+    src = write("h.txt", "Crude oil climbs\n")
+    out = tmp_path / "out.jsonl"
+    tag_file(src, out, model=tiny_model)
+    obj = json.loads(out.read_text())
+    assert obj["text"] == "Crude oil climbs" and obj["topic"] == "energy" and obj["status"] == "ok"
+
+
+def test_stdout_when_no_output(tiny_model, write, capsys):
+    tag_file(write("h.txt", "Crude oil climbs\n"), model=tiny_model)
+    assert "energy" in capsys.readouterr().out
+
+
+def test_strict_stops_at_first_unreadable_record_and_writes_nothing(tiny_model, write, tmp_path):
+    src = write("h.csv", "title\nfine\n\"bad\"x\n")
+    out = tmp_path / "out.csv"
+    with pytest.raises(DataError, match=r"h.csv, line 3: unreadable record \(bad_csv\)"):
+        tag_file(src, out, model=tiny_model, strict=True)
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+
+
+def test_failure_midway_keeps_previous_output(tiny_model, tmp_path):
+    import gzip
+
+    data = gzip.compress(("\n".join(f"oil deal {i}" for i in range(20000)) + "\n").encode())
+    src = tmp_path / "cut.txt.gz"
+    src.write_bytes(data[: len(data) - 20])
+    out = tmp_path / "out.csv"
+    out.write_text("previous run\n")
+    with pytest.raises(DataError, match="truncated or corrupt gzip"):
+        tag_file(src, out, model=tiny_model, batch_size=1000)
+    assert out.read_text() == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.txt.gz", "out.csv"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), max_size=15))
+def test_any_strings_round_trip_through_a_csv_file(tiny_model, tmp_path, texts):
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text"])
+        writer.writerows([t] for t in texts)
+    out = tmp_path / "out.csv"
+    summary = tag_file(src, out, model=tiny_model, batch_size=4)
+    rows = _read_csv(out)
+    assert summary.rows == len(rows) == len(texts)
+    # csv.reader turns "\r\n" and "\r" inside fields back as written, so the text survives.
+    for text, row in zip(texts, rows):
+        expected = classify(text.strip(), model=tiny_model).label if text.strip() else ""
+        assert row["topic"] == expected
+
+
+def test_unknown_output_format(tiny_model, write):
+    with pytest.raises(DataError, match="unknown output format"):
+        tag_file(write("h.txt", "x\n"), model=tiny_model, output_format="xml")
+
+
+def test_summary_text(tiny_model, write, tmp_path):
+    summary = tag_file(write("h.txt", "a\n"), tmp_path / "o.csv", model=tiny_model)
+    assert "1 rows: 1 tagged" in str(summary)

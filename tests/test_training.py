@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+from newsclf import DataError, EvaluationReport, evaluate, train
+from conftest import make_corpus
+
+
+@pytest.fixture
+def corpus_csv(write, corpus):
+    return write("corpus.csv", corpus.to_csv(index=False))
+
+
+def test_train_from_csv_reports_held_out_metrics(corpus_csv, corpus):
+    result = train(corpus_csv, min_df=1)
+    assert isinstance(result.report, EvaluationReport)
+    assert result.report.n == int(np.ceil(0.2 * len(corpus)))
+    assert result.report.accuracy >= 0.9
+    card = result.model.card_
+    assert card["metrics"]["held_out"]["accuracy"] == result.report.accuracy
+    assert card["data"]["rows_used"] == len(corpus)
+    assert card["split"] == {"test_size": 0.2, "seed": 0, "stratified": True}
+    assert card["training_data"]["rows"] == len(corpus) - result.report.n
+
+
+def test_train_from_dataframe_with_any_column_names(corpus):
+    frame = corpus.rename(columns={"text": "Headline", "label": "Desk"})
+    result = train(frame, text_col="Headline", label_col="Desk", test_size=0.25, min_df=1)
+    assert set(result.model.classes_) == {"energy", "health", "sport"}
+
+
+def test_semicolon_file_with_bom(write, corpus):
+    path = write("semi.csv", "\ufeff" + corpus.to_csv(index=False, sep=";"))
+    assert train(path, min_df=1).report.accuracy >= 0.9
+
+
+def test_test_size_zero_trains_on_everything(corpus):
+    result = train(corpus, test_size=0, min_df=1)
+    assert result.report is None and result.model.card_["metrics"] is None
+    assert result.model.card_["training_data"]["rows"] == len(corpus)
+
+
+def test_same_seed_same_model_and_predictions(corpus):
+    a = train(corpus, seed=7, min_df=1)
+    b = train(corpus, seed=7, min_df=1)
+    assert np.array_equal(a.model.coef_, b.model.coef_)
+    assert a.report == b.report
+    c = train(corpus, seed=8, min_df=1)
+    assert c.model.card_["training_data"]["sha256"] != a.model.card_["training_data"]["sha256"]
+
+
+def test_fewer_than_two_labels(write):
+    path = write("one.csv", "text,label\nOil up,energy\nGas down,energy\n")
+    with pytest.raises(DataError, match=r"one.csv, column 'label': found only 1 label \('energy'\)"):
+        train(path)
+
+
+def test_label_with_a_single_example_is_named(write):
+    corpus = make_corpus(10)
+    text = corpus.to_csv(index=False) + "Lonely headline,rare\n"
+    path = write("rare.csv", text)
+    with pytest.raises(DataError, match=rf"'rare' \(line {len(corpus) + 2}\)"):
+        train(path)
+
+
+def test_split_too_small_for_labels(write):
+    path = write("small.csv", "text,label\na,x\nb,x\nc,y\nd,y\ne,z\nf,z\n")
+    with pytest.raises(DataError, match="cannot hold all 3 labels"):
+        train(path, test_size=0.2)
+
+
+def test_bad_test_size(corpus):
+    with pytest.raises(ValueError, match="test_size"):
+        train(corpus, test_size=1.0)
+
+
+def test_evaluate_scores_every_row(tiny_model, write):
+    path = write("eval.tsv", "text\tlabel\nCrude oil climbs\tenergy\nCoach signs striker\tsport\nCoach signs striker\tsport\n")
+    report = evaluate(tiny_model, path)
+    assert report.n == 3 and report.accuracy == 1.0
+
+
+def test_evaluate_with_labels_the_model_does_not_know(tiny_model, corpus):
+    frame = corpus.head(10).assign(label="politics")
+    report = evaluate(tiny_model, frame)
+    assert report.accuracy == 0.0 and "politics" in report.labels
