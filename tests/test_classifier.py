@@ -49,9 +49,10 @@ def test_two_labels(corpus):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert list(model.predict(["oil pipeline deal", "coach wins cup"])) == ["energy", "sport"]
     assert model.explain("oil pipeline deal", 3, label="energy")[0].weight > 0
-    assert model.explain("oil pipeline deal", 3, label="sport")[0].weight < model.explain(
-        "oil pipeline deal", 3, label="energy"
-    )[0].weight
+    assert (
+        model.explain("oil pipeline deal", 3, label="sport")[0].weight
+        < model.explain("oil pipeline deal", 3, label="energy")[0].weight
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -76,7 +77,13 @@ def test_explain_weights_are_tfidf_times_coefficient(tiny_model):
     expected = {names[j]: row[0, j] * tiny_model.coef_[energy, j] for j in row.indices}
     for term in terms:
         assert term.weight == pytest.approx(expected[(term.kind, term.term)])
-    assert {t.term for t in terms if t.kind == "word"} & {"crude", "oil", "output", "deal", "crude oil"}
+    assert {t.term for t in terms if t.kind == "word"} & {
+        "crude",
+        "oil",
+        "output",
+        "deal",
+        "crude oil",
+    }
 
 
 def test_explain_rejects_unknown_label_and_bad_input(tiny_model):

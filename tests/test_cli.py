@@ -21,7 +21,9 @@ def test_top_level_help_and_version(cli):
 
 
 def test_classify_text_and_json(cli, tmp_path):
-    out = cli("classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", cwd=tmp_path).stdout
+    out = cli(
+        "classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", cwd=tmp_path
+    ).stdout
     lines = out.strip().splitlines()
     assert lines[0].startswith("sport\t") and lines[1].startswith("technology\t")
     data = json.loads(cli("classify", "Arsenal sign Brazilian midfielder", "--json", "--top-k", "2").stdout)
@@ -46,13 +48,20 @@ def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):
 
 
 def test_train_evaluate_info_round_trip(cli, write, corpus, tmp_path):
-    data = write("labeled.csv", corpus.rename(columns={"text": "headline", "label": "desk"}).to_csv(index=False))
+    data = write(
+        "labeled.csv",
+        corpus.rename(columns={"text": "headline", "label": "desk"}).to_csv(index=False),
+    )
     model = tmp_path / "models" / "mine.newsclf"
     model.parent.mkdir()
-    out = cli("train", data, "--text-col", "headline", "--label-col", "desk", "-o", model, "--seed", "3").stdout
+    out = cli(
+        "train", data, "--text-col", "headline", "--label-col", "desk", "-o", model, "--seed", "3"
+    ).stdout
     assert "held-out evaluation" in out and "macro-F1" in out and "confusion matrix" in out
     assert sorted(p.name for p in model.parent.iterdir()) == ["mine.newsclf"]  # exactly PATH
-    report = json.loads(cli("evaluate", model, data, "--text-col", "headline", "--label-col", "desk", "--json").stdout)
+    report = json.loads(
+        cli("evaluate", model, data, "--text-col", "headline", "--label-col", "desk", "--json").stdout
+    )
     assert report["accuracy"] > 0.9 and "macro_f1" in report and "confusion_matrix" in report
     card = json.loads(cli("info", model, "--json").stdout)
     assert card["labels"] == ["energy", "health", "sport"]

@@ -22,7 +22,7 @@ def test_fit_transform_shape_and_block_norms():
 
 @pytest.mark.parametrize("sublinear", [True, False])
 def test_word_block_equals_scikit_learn_tfidf(sublinear):
-    texts = TEXTS[:4] + ["crude crude crude oil"]
+    texts = [*TEXTS[:4], "crude crude crude oil"]
     features = TextFeatures(min_df=1, sublinear_tf=sublinear).fit(texts)
     ours = features.transform(texts)[:, : len(features.vocabularies_["word"])].toarray()
     reference = TfidfVectorizer(
@@ -36,7 +36,8 @@ def test_char_weight_scales_char_block():
     half = TextFeatures(min_df=1, char_weight=0.5).fit(TEXTS)
     n_word = len(plain.vocabularies_["word"])
     np.testing.assert_allclose(
-        half.transform(TEXTS)[:, n_word:].toarray(), 0.5 * plain.transform(TEXTS)[:, n_word:].toarray()
+        half.transform(TEXTS)[:, n_word:].toarray(),
+        0.5 * plain.transform(TEXTS)[:, n_word:].toarray(),
     )
 
 

@@ -23,7 +23,10 @@ def test_counts_every_row(write):
 
 def test_missing_column_lists_the_columns(write):
     path = write("d.csv", "headline,topic\nx,y\n")
-    with pytest.raises(DataError, match=r"d.csv, line 1: no text column 'text'; the columns are: 'headline', 'topic'"):
+    with pytest.raises(
+        DataError,
+        match=r"d.csv, line 1: no text column 'text'; the columns are: 'headline', 'topic'",
+    ):
         read_labeled(path, "text", "topic")
     with pytest.raises(DataError, match=r"no label column 'label'"):
         read_labeled(path, "headline", "label")

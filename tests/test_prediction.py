@@ -66,7 +66,8 @@ def test_classify_never_raises_on_any_string(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["", " ", "\n\t\r", "x" * 100_000, "\x00\x01\x7f", "🦄" * 50, "\ud800", "Ünïcödé — 新闻"]
+    "text",
+    ["", " ", "\n\t\r", "x" * 100_000, "\x00\x01\x7f", "🦄" * 50, "\ud800", "Ünïcödé — 新闻"],
 )
 def test_classify_edge_cases(text):
     assert 0.0 <= classify(text).score <= 1.0

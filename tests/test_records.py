@@ -15,7 +15,13 @@ def test_txt_keeps_blank_lines_and_marks_bad_bytes(write):
     path = write("h.txt", b"Oil climbs\n\n  \nCaf\xe9 opens\r\nlast line without newline")
     columns, records = _records(path)
     assert columns == ["text"]
-    assert [r.status for r in records] == [Status.OK, Status.EMPTY, Status.EMPTY, Status.BAD_UTF8, Status.OK]
+    assert [r.status for r in records] == [
+        Status.OK,
+        Status.EMPTY,
+        Status.EMPTY,
+        Status.BAD_UTF8,
+        Status.OK,
+    ]
     assert [r.line for r in records] == [1, 2, 3, 4, 5]
     assert records[3].text == "Caf\ufffd opens"
 
@@ -28,7 +34,15 @@ def test_csv_statuses_and_lines(write):
     columns, records = _records(write("h.csv", content))
     assert columns == ["id", "title", "extra"]
     statuses = [r.status for r in records]
-    assert statuses == [Status.OK, Status.OK, Status.EMPTY, Status.RAGGED, Status.RAGGED, Status.BAD_CSV, Status.OK]
+    assert statuses == [
+        Status.OK,
+        Status.OK,
+        Status.EMPTY,
+        Status.RAGGED,
+        Status.RAGGED,
+        Status.BAD_CSV,
+        Status.OK,
+    ]
     assert [r.line for r in records] == [2, 3, 5, 6, 7, 8, 9]
     assert records[1].text == "multi\nline"
     assert records[4].fields == ["5", "short", ""]

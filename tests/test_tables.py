@@ -26,11 +26,11 @@ def test_not_utf8_names_line_and_column(write):
 
 
 def test_empty_and_header_only(write):
-    with pytest.raises(DataError, match="empty.csv: the file is empty"):
+    with pytest.raises(DataError, match=r"empty\.csv: the file is empty"):
         read_table(write("empty.csv", ""))
     with pytest.raises(DataError, match="the file is empty"):
         read_table(write("blank.csv", "\n\n  \n"))
-    with pytest.raises(DataError, match="head.csv: the file has a header but no data rows"):
+    with pytest.raises(DataError, match=r"head\.csv: the file has a header but no data rows"):
         read_table(write("head.csv", "text,label\n"))
 
 

@@ -53,7 +53,7 @@ def test_stdout_when_no_output(tiny_model, write, capsys):
 
 
 def test_strict_stops_at_first_unreadable_record_and_writes_nothing(tiny_model, write, tmp_path):
-    src = write("h.csv", "title\nfine\n\"bad\"x\n")
+    src = write("h.csv", 'title\nfine\n"bad"x\n')
     out = tmp_path / "out.csv"
     with pytest.raises(DataError, match=r"h.csv, line 3: unreadable record \(bad_csv\)"):
         tag_file(src, out, model=tiny_model, strict=True)

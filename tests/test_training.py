@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from newsclf import DataError, EvaluationReport, evaluate, train
 from conftest import make_corpus
+from newsclf import DataError, EvaluationReport, evaluate, train
 
 
 @pytest.fixture
@@ -74,7 +74,10 @@ def test_bad_test_size(corpus):
 
 
 def test_evaluate_scores_every_row(tiny_model, write):
-    path = write("eval.tsv", "text\tlabel\nCrude oil climbs\tenergy\nCoach signs striker\tsport\nCoach signs striker\tsport\n")
+    path = write(
+        "eval.tsv",
+        "text\tlabel\nCrude oil climbs\tenergy\nCoach signs striker\tsport\nCoach signs striker\tsport\n",
+    )
     report = evaluate(tiny_model, path)
     assert report.n == 3 and report.accuracy == 1.0
 

@@ -39,21 +39,21 @@ REUTERS_ECONOMY_CAP = 1500  # earn/acq alone would swamp every other topic
 # Every file read, with its sha256: a changed or missing source fails loudly.
 CHECKSUMS = {
     "bbc_news/bbc_news_titles.csv": "251dfa0cfa39f590f9cc7e129aaf8ee52e3bbcbe25e4cbe9591c279d97e0890a",
-    "uci_news_aggregator/nlp100_5publishers_train.tsv": "ccdefe8f510b9726ae755fb1bd9c16ffa249b2baa1394b58b373c03c7a6c783b",
-    "uci_news_aggregator/nlp100_5publishers_valid.tsv": "7e047657d733ff5291113f4ff9e3900b3313fb3c9d141601d1e4507fde43f2a7",
-    "uci_news_aggregator/nlp100_5publishers_test.tsv": "194d6b27245e12e0c4b7e215e16befe42d5ba832b4e263ab455ba69fe1ccddee",
-    "uci_news_aggregator/uci-news-aggregator_first5000.csv": "eb36cfabfba675cc6ad90616f49862b15b9f9ea2432af48c08494841c6476a3d",
-    "reuters21578/reuters21578_titles.csv": "40315d455c050d06fdb23761dee5681fbcae481f566b93abeb6d3c1d18054de3",
+    "uci_news_aggregator/nlp100_5publishers_train.tsv": "ccdefe8f510b9726ae755fb1bd9c16ffa249b2baa1394b58b373c03c7a6c783b",  # noqa: E501
+    "uci_news_aggregator/nlp100_5publishers_valid.tsv": "7e047657d733ff5291113f4ff9e3900b3313fb3c9d141601d1e4507fde43f2a7",  # noqa: E501
+    "uci_news_aggregator/nlp100_5publishers_test.tsv": "194d6b27245e12e0c4b7e215e16befe42d5ba832b4e263ab455ba69fe1ccddee",  # noqa: E501
+    "uci_news_aggregator/uci-news-aggregator_first5000.csv": "eb36cfabfba675cc6ad90616f49862b15b9f9ea2432af48c08494841c6476a3d",  # noqa: E501
+    "reuters21578/reuters21578_titles.csv": "40315d455c050d06fdb23761dee5681fbcae481f566b93abeb6d3c1d18054de3",  # noqa: E501
     "bbc_rss/bbc_rss_headlines.csv": "275eb342205b653f8b80e48f9c26a69f6291c0615bb5db206da3c206a2ba7b77",
-    "ag_news/train_subsets/lst11111_train.csv": "0b4e3ac98759c22b578acbab82c326eb8a4e743459688e0701bd214dd3074806",
-    "ag_news/train_subsets/chimera_train.csv": "79b90b096a11e4b3148a3384f142fb85878b4d9e626556aaf6aeb3d1efc810c4",
+    "ag_news/train_subsets/lst11111_train.csv": "0b4e3ac98759c22b578acbab82c326eb8a4e743459688e0701bd214dd3074806",  # noqa: E501
+    "ag_news/train_subsets/chimera_train.csv": "79b90b096a11e4b3148a3384f142fb85878b4d9e626556aaf6aeb3d1efc810c4",  # noqa: E501
 }
 
 SOURCES = [
     {
         "name": "BBC News 2004-2005 (Greene & Cunningham, ICML 2006)",
         "license": "content copyright BBC; research use",
-        "mapping": "business->economy, entertainment->culture, politics->politics, sport->sport, tech->technology",
+        "mapping": "business->economy, entertainment->culture, politics->politics, sport->sport, tech->technology",  # noqa: E501
     },
     {
         "name": "UCI News Aggregator (Gasparetti 2017), NLP-100 split train+valid and first 5000 rows",
@@ -117,7 +117,9 @@ def load_corpus(data_dir: Path) -> pd.DataFrame:
     first = first.rename(columns=str.lower)
     first = first[~first["id"].isin(held_out_ids)]
     for frame in (uci("nlp100_5publishers_train.tsv"), uci("nlp100_5publishers_valid.tsv")):
-        parts.append(pd.DataFrame({"text": frame.title, "label": frame.category.map(uci_map), "source": "uci"}))
+        parts.append(
+            pd.DataFrame({"text": frame.title, "label": frame.category.map(uci_map), "source": "uci"})
+        )
     parts.append(pd.DataFrame({"text": first.title, "label": first.category.map(uci_map), "source": "uci"}))
 
     reuters = pd.read_csv(data_dir / "reuters21578/reuters21578_titles.csv", dtype=str)

@@ -111,7 +111,11 @@ def save_model(model: NewsClassifier, path: str | os.PathLike[str], *, format: s
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
     header = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     with atomic_write(path) as handle, zipfile.ZipFile(handle, "w") as archive:
-        ordered = {"format.json": _json_bytes(header), **members, "checksums.json": _json_bytes(checksums)}
+        ordered = {
+            "format.json": _json_bytes(header),
+            **members,
+            "checksums.json": _json_bytes(checksums),
+        }
         for name, data in ordered.items():
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -199,7 +203,15 @@ def load_model(path: str | os.PathLike[str], *, allow_pickle: bool = False) -> N
             return _load_archive(archive, path)
     except ArtifactError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, TypeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as exc:
         raise ArtifactError(f"{path}: corrupt or truncated model file ({exc})") from None
 
 

@@ -18,7 +18,7 @@ __all__ = ["data_fingerprint", "fit_card"]
 
 
 def data_fingerprint(texts: Sequence[str], labels: Sequence[object]) -> dict[str, Any]:
-    """Summarise training data: rows, per-label counts and a sha256 of the (text, label) pairs.
+    r"""Summarise training data: rows, per-label counts and a sha256 of the (text, label) pairs.
 
     The hash is over the pairs in order, each as ``text \\t label \\n`` in UTF-8, so the same
     rows in the same order always give the same fingerprint whatever file they came from.
@@ -37,11 +37,7 @@ def data_fingerprint(texts: Sequence[str], labels: Sequence[object]) -> dict[str
 def _created_at() -> str:
     # SOURCE_DATE_EPOCH makes rebuilt artifacts byte-identical (reproducible builds).
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        if epoch
-        else datetime.now(tz=timezone.utc)
-    )
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)
     return moment.replace(microsecond=0).isoformat()
 
 
@@ -53,9 +49,7 @@ def fit_card(model: NewsClassifier, texts: Sequence[str], labels: Sequence[objec
         "labels": [str(c) for c in model.classes_],
         "label_descriptions": {},
         "training_data": data_fingerprint(texts, labels),
-        "hyperparameters": {
-            k: list(v) if isinstance(v, tuple) else v for k, v in sorted(params.items())
-        },
+        "hyperparameters": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(params.items())},
         "n_features": model.features_.n_features,
         "metrics": None,
         "sources": [],

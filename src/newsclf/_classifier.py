@@ -160,9 +160,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         """Return the most probable label of each text."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def explain(
-        self, text: str, n: int = 10, *, label: str | None = None
-    ) -> list[Contribution]:
+    def explain(self, text: str, n: int = 10, *, label: str | None = None) -> list[Contribution]:
         """Return the ``n`` terms of ``text`` that pushed hardest towards ``label``.
 
         ``label`` defaults to the predicted one. A term's weight is its TF-IDF value in

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsclf {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, help_text: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def command(
+        name: str, help_text: str, run: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(
             name,
             help=help_text,
@@ -163,7 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
     _add_table_options(p)
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="where to write the model")
-    p.add_argument("--test-size", type=_fraction, default=0.2, metavar="F", help="held-out share (default: 0.2; 0: none)")
+    p.add_argument(
+        "--test-size",
+        type=_fraction,
+        default=0.2,
+        metavar="F",
+        help="held-out share (default: 0.2; 0: none)",
+    )
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
     p.add_argument("--C", type=float, dest="C", metavar="C", help="inverse regularisation strength")
     p.add_argument("--class-weight", choices=("balanced", "none"), help="re-weight rare labels")
@@ -171,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--save-format",
         choices=("newsclf", "joblib"),
         default="newsclf",
-        help="newsclf (default: safe, never unpickles) or joblib (whole scikit-learn object; trusted use only)",
+        help="newsclf (default: safe, never unpickles) or joblib (whole scikit-learn object; "
+        "trusted use only)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 

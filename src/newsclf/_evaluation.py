@@ -38,9 +38,7 @@ class EvaluationReport:
     confusion: tuple[tuple[int, ...], ...]
 
     @classmethod
-    def from_predictions(
-        cls, y_true: Sequence[object], y_pred: Sequence[object]
-    ) -> EvaluationReport:
+    def from_predictions(cls, y_true: Sequence[object], y_pred: Sequence[object]) -> EvaluationReport:
         """Score ``y_pred`` against ``y_true``."""
         truth = np.asarray([str(v) for v in y_true], dtype=object)
         pred = np.asarray([str(v) for v in y_pred], dtype=object)
@@ -76,7 +74,12 @@ class EvaluationReport:
             "macro_f1": self.macro_f1,
             "labels": list(self.labels),
             "per_class": {
-                label: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "support": s.support}
+                label: {
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "f1": s.f1,
+                    "support": s.support,
+                }
                 for label, s in self.per_class.items()
             },
             "confusion_matrix": [list(row) for row in self.confusion],

@@ -66,7 +66,7 @@ def read_labeled(
     source: str | os.PathLike[str] | pd.DataFrame,
     text_col: str,
     label_col: str,
-    options: TableOptions = TableOptions(),
+    options: TableOptions = TableOptions(),  # noqa: B008 (frozen dataclass)
     *,
     dedupe: bool = True,
 ) -> LabeledData:

@@ -109,11 +109,17 @@ def _resolve(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClass
 
 @overload
 def classify(
-    text_or_texts: str, *, top_k: int | None = ..., model: NewsClassifier | str | os.PathLike[str] | None = ...
+    text_or_texts: str,
+    *,
+    top_k: int | None = ...,
+    model: NewsClassifier | str | os.PathLike[str] | None = ...,
 ) -> Prediction: ...
 @overload
 def classify(
-    text_or_texts: Iterable[str], *, top_k: int | None = ..., model: NewsClassifier | str | os.PathLike[str] | None = ...
+    text_or_texts: Iterable[str],
+    *,
+    top_k: int | None = ...,
+    model: NewsClassifier | str | os.PathLike[str] | None = ...,
 ) -> list[Prediction]: ...
 def classify(
     text_or_texts: str | Iterable[str],

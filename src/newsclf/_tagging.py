@@ -123,9 +123,7 @@ def _progress(quiet: bool, name: str) -> Any:
     return tqdm(desc=f"tagging {name}", unit=" rows", file=sys.stderr, dynamic_ncols=True)
 
 
-def _tag_batch(
-    model: NewsClassifier, batch: list[Record], top_k: int | None
-) -> list[Prediction | None]:
+def _tag_batch(model: NewsClassifier, batch: list[Record], top_k: int | None) -> list[Prediction | None]:
     taggable = [i for i, r in enumerate(batch) if r.status in Status.TAGGABLE]
     out: list[Prediction | None] = [None] * len(batch)
     if taggable:

@@ -47,7 +47,9 @@ def _check_labels(data: LabeledData, label_col: str) -> None:
         )
 
 
-def _split(data: LabeledData, test_size: float, seed: int) -> tuple[list[str], list[str], list[str], list[str]]:
+def _split(
+    data: LabeledData, test_size: float, seed: int
+) -> tuple[list[str], list[str], list[str], list[str]]:
     n_labels = len(set(data.labels))
     n_test = int(-(-test_size * len(data.texts) // 1))  # ceil, as scikit-learn does
     if n_test < n_labels or len(data.texts) - n_test < n_labels:
