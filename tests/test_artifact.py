@@ -149,3 +149,13 @@ def test_atomic_write_leaves_destination_untouched_on_failure(tmp_path):
         raise RuntimeError("crash midway")
     assert target.read_bytes() == b"previous"
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    import os
+
+    with atomic_write(tmp_path / "out.bin") as handle:
+        handle.write(b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "out.bin").stat().st_mode & 0o777 == 0o666 & ~mask

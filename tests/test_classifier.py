@@ -35,7 +35,9 @@ def test_predictions_on_clear_cases(tiny_model):
 
 def test_probabilities_match_scikit_learn_logistic_regression(corpus, tiny_model):
     X = tiny_model.features_.transform(corpus.text)
-    reference = LogisticRegression(C=20.0, max_iter=1000, random_state=0).fit(X, corpus.label)
+    reference = LogisticRegression(C=20.0, class_weight="balanced", max_iter=1000, random_state=0).fit(
+        X, corpus.label
+    )
     np.testing.assert_allclose(
         tiny_model.predict_proba(corpus.text), reference.predict_proba(X), rtol=1e-10, atol=1e-12
     )

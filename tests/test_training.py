@@ -86,3 +86,15 @@ def test_evaluate_with_labels_the_model_does_not_know(tiny_model, corpus):
     frame = corpus.head(10).assign(label="politics")
     report = evaluate(tiny_model, frame)
     assert report.accuracy == 0.0 and "politics" in report.labels
+
+
+def test_uci_nlp100_train_then_validation(shared_data):
+    """Real headlines: the default settings on the UCI NLP-100 split (train -> valid)."""
+    folder = shared_data / "uci_news_aggregator"
+    options = {"text_col": "2", "label_col": "5", "header": False, "quoting": False}
+    result = train(folder / "nlp100_5publishers_train.tsv", test_size=0.1, **options)
+    assert result.data.rows_read == 8878
+    assert result.report.accuracy > 0.88
+    report = evaluate(result.model, folder / "nlp100_5publishers_valid.tsv", **options)
+    assert report.n == 1109
+    assert report.accuracy > 0.89 and report.macro_f1 > 0.84

@@ -174,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
     p.add_argument("--C", type=float, dest="C", metavar="C", help="inverse regularisation strength")
-    p.add_argument("--class-weight", choices=("balanced", "none"), help="re-weight rare labels")
+    p.add_argument(
+        "--class-weight", choices=("balanced", "none"), help="re-weight rare labels (default: balanced)"
+    )
     p.add_argument(
         "--save-format",
         choices=("newsclf", "joblib"),

@@ -62,7 +62,7 @@ class TextFeatures:
     def __init__(
         self,
         word_ngram_range: tuple[int, int] = (1, 2),
-        char_ngram_range: tuple[int, int] = (2, 5),
+        char_ngram_range: tuple[int, int] = (3, 5),
         min_df: int = 2,
         sublinear_tf: bool = True,
         char_weight: float = 1.0,
