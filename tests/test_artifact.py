@@ -159,3 +159,19 @@ def test_atomic_write_gives_normal_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "out.bin").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_golden_model_file_predicts_as_recorded():
+    """A model saved by an earlier build (format v1) loads and predicts the recorded figures.
+
+    Guards the format and the arithmetic across scikit-learn / numpy versions; regenerate with
+    tests/data/make_golden.py only when the format changes on purpose.
+    """
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    expected = json.loads((data / "golden.json").read_text("utf-8"))
+    model = load_model(data / "golden.newsclf")
+    np.testing.assert_allclose(
+        model.predict_proba(expected["probes"]), expected["proba"], rtol=1e-12, atol=1e-15
+    )
