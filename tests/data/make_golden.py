@@ -15,7 +15,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from conftest import make_corpus  # noqa: E402
-
 from newsclf import NewsClassifier  # noqa: E402
 
 PROBES = ["Crude oil output climbs", "Coach signs striker", "Vaccine trial approved", "", "Ölpreis 🛢️"]
