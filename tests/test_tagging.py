@@ -100,3 +100,14 @@ def test_unknown_output_format(tiny_model, write):
 def test_summary_text(tiny_model, write, tmp_path):
     summary = tag_file(write("h.txt", "a\n"), tmp_path / "o.csv", model=tiny_model)
     assert "1 rows: 1 tagged" in str(summary)
+
+
+@pytest.mark.parametrize("text", ["0\r", "a\rb", "x\r\ny", '"quoted"', "semi;colon"])
+def test_awkward_fields_survive_the_output_csv(tiny_model, tmp_path, text):
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "text"], ["1", text], ["2", "oil deal"]])
+    out = tmp_path / "out.csv"
+    tag_file(src, out, model=tiny_model)
+    rows = _read_csv(out)
+    assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["text"] == text

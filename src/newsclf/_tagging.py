@@ -60,7 +60,9 @@ def _alternatives(pred: Prediction | None) -> str:
 
 class _CsvWriter:
     def __init__(self, handle: IO[str], columns: list[str], top_k: int | None) -> None:
-        self._writer = csv.writer(handle, lineterminator="\n")
+        # RFC 4180 line ends: with "\n" alone the csv module would leave a lone "\r" in a field
+        # unquoted, and readers would split the row there.
+        self._writer = csv.writer(handle, lineterminator="\r\n")
         self._top_k = top_k
         extra = list(OUTPUT_COLUMNS) + (["alternatives"] if top_k else [])
         self._writer.writerow(columns + extra)
