@@ -112,4 +112,5 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
             raise AssertionError(f"newsclf {args} failed ({result.returncode}):\n{result.stderr}")
         return result
 
+    _run.command = command  # type: ignore[attr-defined]
     return _run

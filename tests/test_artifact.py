@@ -1,5 +1,7 @@
+import hashlib
 import io
 import json
+import re
 import zipfile
 
 import numpy as np
@@ -8,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsclf import ArtifactError, NewsClassifier, load_model
-from newsclf._artifact import FORMAT_VERSION, atomic_write
+from newsclf._artifact import FORMAT_VERSION
+from newsclf._atomic import atomic_write
 
 PROBES = ["Crude oil climbs", "Coach signs striker", "Vaccine study", "", "   ", "日本 ⚽ \x00"]
 
@@ -89,8 +92,83 @@ def test_truncated_file_is_refused(tiny_model_path, tmp_path):
     data = tiny_model_path.read_bytes()
     cut = tmp_path / "cut.newsclf"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ArtifactError, match="truncated"):
+    with pytest.raises(ArtifactError, match="a truncated or corrupt ZIP archive"):
         load_model(cut)
+
+
+def _craft(src, dst, changes):
+    """Rewrite members of src (name -> new bytes, or callable on the old bytes) with valid
+    checksums, as a careless writer or an attacker could."""
+    with zipfile.ZipFile(src) as zin:
+        members = {name: zin.read(name) for name in zin.namelist()}
+    for name, change in changes.items():
+        members[name] = change(members[name]) if callable(change) else change
+    sums = {n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != "checksums.json"}
+    members["checksums.json"] = json.dumps(sums).encode()
+    with zipfile.ZipFile(dst, "w") as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    return dst
+
+
+def _npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=array.dtype == object)
+    return buffer.getvalue()
+
+
+def _json_edit(**updates):
+    def change(data):
+        obj = json.loads(data)
+        obj.update(updates)
+        return json.dumps(obj).encode()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"arrays/coef.npy": lambda d: _npy(np.load(io.BytesIO(d))[:, :-1])}, "arrays do not fit together"),
+        ({"arrays/coef.npy": lambda d: _npy(np.load(io.BytesIO(d))[:2])}, "arrays do not fit together"),
+        ({"arrays/intercept.npy": _npy(np.zeros(7))}, "arrays do not fit together"),
+        ({"arrays/idf_word.npy": lambda d: _npy(np.load(io.BytesIO(d))[None, :])}, "must be a 1-d float"),
+        ({"arrays/idf_word.npy": lambda d: _npy(np.load(io.BytesIO(d)) * np.nan)}, "NaN or infinite"),
+        ({"arrays/coef.npy": _npy(np.array([[1, 2]], dtype=object))}, "not a plain numeric array"),
+        ({"arrays/coef.npy": lambda d: _npy(np.load(io.BytesIO(d)).astype(complex))}, "float array"),
+        ({"vocab/word.json": lambda d: json.dumps(json.loads(d)[:1] * 2 + json.loads(d)[2:]).encode()},
+         "repeats a term"),
+        ({"vocab/char.json": b"[" * 100_000}, "not valid JSON"),
+        ({"vocab/char.json": b'{"a": 1}'}, "not a list of terms"),
+        ({"model.json": _json_edit(classes=["a"])}, "labels must be 2 or more"),
+        ({"model.json": _json_edit(classes="abc")}, "labels must be 2 or more"),
+        ({"model.json": _json_edit(params=[])}, "hyperparameters"),
+        ({"model.json": lambda d: json.dumps({**json.loads(d), "features": {
+            **json.loads(d)["features"], "char_ngram_range": [5, 3]}}).encode()}, "invalid n-gram range"),
+        ({"format.json": b'{"format": "newsclf-model", "version": true}'}, "bad format version"),
+        ({"card.json": b"[1, 2]"}, "'card.json' is not an object"),
+        ({"checksums.json": b"[]"}, "checksums.json"),
+    ],
+)  # fmt: skip
+def test_inconsistent_or_crafted_files_fail_at_load(tiny_model_path, tmp_path, changes, message):
+    bad = _craft(tiny_model_path, tmp_path / "crafted.newsclf", changes)
+    if "checksums.json" in changes:  # _craft rewrites it; put the bad one back
+        with zipfile.ZipFile(bad) as zin:
+            members = {n: zin.read(n) for n in zin.namelist()}
+        members.update(changes)
+        with zipfile.ZipFile(bad, "w") as zout:
+            for name, data in members.items():
+                zout.writestr(name, data)
+    with pytest.raises(ArtifactError, match=re.escape(message)):
+        load_model(bad)
+
+
+def test_integer_labels_survive_save_and_load(corpus, tmp_path):
+    codes = corpus.label.map({"energy": 0, "health": 1, "sport": 2}).tolist()
+    model = NewsClassifier(min_df=1).fit(corpus.text, codes)
+    loaded = load_model(model.save(tmp_path / "int.newsclf"))
+    assert loaded.classes_.tolist() == [0, 1, 2]
+    assert np.array_equal(loaded.predict(PROBES), model.predict(PROBES))
 
 
 def test_corrupted_bytes_are_refused(tiny_model_path, tmp_path):

@@ -116,3 +116,24 @@ def test_fit_is_deterministic_for_a_seed(corpus, seed):
     b = NewsClassifier(min_df=1, random_state=seed).fit(corpus.text, corpus.label)
     assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)
     assert a.features_.vocabularies_ == b.features_.vocabularies_
+
+
+def test_integer_labels_stay_integers(corpus):
+    from sklearn.model_selection import cross_val_score
+
+    codes = corpus.label.map({"energy": 0, "health": 1, "sport": 2}).tolist()
+    model = NewsClassifier(min_df=1).fit(corpus.text, codes)
+    assert model.classes_.tolist() == [0, 1, 2]
+    assert model.predict(["Crude oil climbs"])[0] == 0
+    assert model.score(corpus.text, codes) > 0.9
+    scores = cross_val_score(NewsClassifier(min_df=1), corpus.text.tolist(), codes, cv=3)
+    assert scores.mean() > 0.8
+
+
+def test_long_texts_are_cut_before_featurizing(tiny_model):
+    from newsclf._features import MAX_TEXT_CHARS
+
+    head = "Crude oil climbs " * (MAX_TEXT_CHARS // 17 + 1)
+    assert np.array_equal(
+        tiny_model.predict_proba([head + "vaccine " * 100_000]), tiny_model.predict_proba([head])
+    )

@@ -30,9 +30,32 @@ def test_classify_text_and_json(cli, tmp_path):
     assert data[0]["label"] == "sport" and len(data[0]["alternatives"]) == 2
 
 
-def test_classify_rejects_bad_top_k(cli):
-    result = cli("classify", "x", "--top-k", "0", check=False)
-    assert result.returncode == 2 and "must be a positive integer" in result.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["classify", "x", "--top-k", "0"], "must be a positive integer"),
+        (["classify", "x", "--top-k", "abc"], "invalid positive integer value"),
+        (
+            ["train", "d.csv", "--text-col", "t", "--label-col", "l", "-o", "m", "--C", "-1"],
+            "positive number",
+        ),
+        (["train", "d.csv", "--text-col", "t", "--label-col", "l", "-o", "m", "--seed", "-1"], "from 0 to"),
+        (
+            ["train", "d.csv", "--text-col", "t", "--label-col", "l", "-o", "m", "--sep", ",,"],
+            "one character",
+        ),
+        (["tag", "d.csv", "--sep", ",,"], "one character"),
+    ],
+)
+def test_usage_errors(cli, args, message):
+    result = cli(*args, check=False)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_classify_empty_text(cli):
+    assert "(empty text: no topic)" in cli("classify", "   ").stdout
+    data = json.loads(cli("classify", "", "--json").stdout)
+    assert data == [{"text": "", "label": "", "score": 0.0}]
 
 
 def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):
@@ -45,6 +68,41 @@ def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):
     assert "2 rows: 1 tagged, 0 repaired, 1 empty, 0 unreadable" in result.stderr
     rows = list(csv.DictReader(dest.read_text().splitlines()))
     assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["topic"] == "sport"
+
+
+def test_tag_writes_utf8_whatever_the_locale(cli, write):
+    import os
+    import subprocess
+
+    src = write("h.txt", "Café owners protest ünïcode tax\n")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+    command = [*cli.command, "tag", str(src), "-q"]
+    result = subprocess.run(command, capture_output=True, env=env, check=True)
+    assert "Café owners protest ünïcode tax" in result.stdout.decode("utf-8")
+
+
+def test_output_problems_fail_fast_without_traceback(cli, write, corpus, tmp_path):
+    data = write("labeled.csv", corpus.to_csv(index=False))
+    for args, message in [
+        (["train", data, "--text-col", "text", "--label-col", "label", "-o", tmp_path / "no" / "m.newsclf"],
+         "does not exist"),
+        (["train", data, "--text-col", "text", "--label-col", "label", "-o", tmp_path], "is a directory"),
+        (["tag", data, "-o", data], "is also the input"),
+    ]:  # fmt: skip
+        result = cli(*args, check=False)
+        assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_is_byte_reproducible(cli, write, corpus, tmp_path):
+    import os
+    import subprocess
+
+    data = write("labeled.csv", corpus.to_csv(index=False))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    for name in ("a.newsclf", "b.newsclf"):
+        command = [*cli.command, "train", str(data), "--text-col", "text", "--label-col", "label"]
+        subprocess.run([*command, "-o", str(tmp_path / name)], env=env, check=True, capture_output=True)
+    assert (tmp_path / "a.newsclf").read_bytes() == (tmp_path / "b.newsclf").read_bytes()
 
 
 def test_train_evaluate_info_round_trip(cli, write, corpus, tmp_path):

@@ -61,8 +61,11 @@ def test_model_may_be_given_as_path(tiny_model, tiny_model_path):
 @given(st.text())
 def test_classify_never_raises_on_any_string(text):
     pred = classify(text)
-    assert pred.label in load_model().classes_
-    assert 0.0 <= pred.score <= 1.0
+    if text.strip():
+        assert pred.label in load_model().classes_
+        assert 0.0 < pred.score <= 1.0
+    else:
+        assert pred == Prediction("", 0.0)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +76,12 @@ def test_classify_edge_cases(text):
     assert 0.0 <= classify(text).score <= 1.0
 
 
+def test_empty_text_gets_no_topic():
+    assert classify("") == Prediction("", 0.0)
+    assert classify(["  \n", "Arsenal sign midfielder"], top_k=2)[0] == Prediction("", 0.0)
+    assert classify(["  \n", "Arsenal sign midfielder"])[1].label == "sport"
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(max_size=80), max_size=12))
 def test_batch_equals_one_by_one(texts):
@@ -81,7 +90,7 @@ def test_batch_equals_one_by_one(texts):
 
 
 def test_large_batches_are_processed_in_chunks(tiny_model, monkeypatch):
-    monkeypatch.setattr(newsclf._prediction, "_BATCH", 7)
+    monkeypatch.setattr(newsclf._prediction, "BATCH_SIZE", 7)
     texts = [f"oil deal {i}" for i in range(30)]
     assert classify(texts, model=tiny_model) == [classify(t, model=tiny_model) for t in texts]
 

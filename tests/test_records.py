@@ -63,7 +63,7 @@ def test_csv_text_column_default_and_errors(write):
 def test_jsonl(write):
     content = '{"title": "Oil climbs", "id": 1}\nnot json\n[1, 2]\n{"id": 3}\n\n{"title": ""}\n'
     columns, records = _records(write("h.jsonl", content))
-    assert columns == ["line", "title"]
+    assert columns == ["title"]
     assert [r.status for r in records] == [
         Status.OK, Status.BAD_JSON, Status.BAD_JSON, Status.NO_TEXT, Status.EMPTY, Status.EMPTY,
     ]  # fmt: skip
@@ -87,3 +87,46 @@ def test_detect_format():
     assert detect_format("dump.ndjson") == "jsonl"
     with pytest.raises(DataError, match="--input-format"):
         detect_format("dump.dat")
+
+
+def test_unterminated_quote_costs_one_line_not_the_rest(write):
+    lines = ["id,headline", '1,"Oil up 5%'] + [f"{i},Stocks fall {i}" for i in range(2, 300)]
+    columns, records = _records(write("swallow.csv", "\n".join(lines) + "\n"))
+    assert len(records) == 299
+    assert records[0].status == Status.BAD_CSV and records[0].detail == "unterminated quote"
+    assert all(r.status == Status.OK for r in records[1:])
+    assert [r.line for r in records] == list(range(2, 301))
+    assert records[-1].fields == ["299", "Stocks fall 299"]
+
+
+def test_quoted_newline_in_header_and_case_insensitive_default(write):
+    columns, records = _records(write("h.csv", 'id,"Title\nof story"\n1,Oil\n'), text_col="id")
+    assert columns == ["id", "Title\nof story"] and records[0].fields == ["1", "Oil"]
+    columns, records = _records(write("t.csv", "id,Title\n1,Oil climbs\n"))
+    assert records[0].text == "Oil climbs"
+
+
+def test_long_fields_are_read(write):
+    long_text = "oil " * 50_000
+    columns, records = _records(write("long.csv", f'id,text\n1,"{long_text}"\n'))
+    assert records[0].status == Status.OK and records[0].text == long_text.strip()
+
+
+def test_json_oddities(write):
+    deep = "[" * 100_000
+    content = deep + '\n{"text": "\\ud800 oil"}\n{"text": 5}\n'
+    columns, records = _records(write("odd.jsonl", content), text_col="text")
+    assert [r.status for r in records] == [Status.BAD_JSON, Status.BAD_UTF8, Status.NO_TEXT]
+    assert records[1].text == "? oil"
+
+
+def test_strict_mode_names_line_and_reason(write):
+    with pytest.raises(DataError, match=r"r\.csv, line 3: expected 2 fields"):
+        _records(write("r.csv", "text,label\na,b\nc,d,e\n"), strict=True)
+    with pytest.raises(DataError, match=r"b\.csv, line 2, column 4: not UTF-8"):
+        _records(write("b.csv", b"text,label\ncaf\xe9,b\n"), strict=True)
+
+
+def test_bad_separator_option(write):
+    with pytest.raises(DataError, match="one character"):
+        _records(write("s.csv", "a,b\n"), sep=",,")

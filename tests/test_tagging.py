@@ -55,7 +55,7 @@ def test_stdout_when_no_output(tiny_model, write, capsys):
 def test_strict_stops_at_first_unreadable_record_and_writes_nothing(tiny_model, write, tmp_path):
     src = write("h.csv", 'title\nfine\n"bad"x\n')
     out = tmp_path / "out.csv"
-    with pytest.raises(DataError, match=r"h.csv, line 3: unreadable record \(bad_csv\)"):
+    with pytest.raises(DataError, match=r"h\.csv, line 3: malformed CSV"):
         tag_file(src, out, model=tiny_model, strict=True)
     assert not out.exists() and list(tmp_path.iterdir()) == [src]
 
@@ -111,3 +111,45 @@ def test_awkward_fields_survive_the_output_csv(tiny_model, tmp_path, text):
     tag_file(src, out, model=tiny_model)
     rows = _read_csv(out)
     assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["text"] == text
+
+
+def test_existing_output_columns_get_a_prefix(tiny_model, write, tmp_path):
+    src = write("labeled.csv", "text,topic,line\nCrude oil climbs,MY_LABEL,orig-7\n")
+    tag_file(src, tmp_path / "out.csv", model=tiny_model)
+    row = _read_csv(tmp_path / "out.csv")[0]
+    assert row["topic"] == "MY_LABEL" and row["line"] == "orig-7"
+    assert row["newsclf_topic"] == "energy" and row["newsclf_line"] == "2"
+    tag_file(src, tmp_path / "out.jsonl", model=tiny_model)
+    obj = json.loads((tmp_path / "out.jsonl").read_text())
+    assert obj["topic"] == "MY_LABEL" and obj["newsclf_topic"] == "energy"
+
+
+def test_jsonl_to_jsonl_keeps_every_key(tiny_model, write, tmp_path):
+    src = write("in.jsonl", '{"id": 7, "title": "Crude oil climbs", "meta": {"a": 1}}\nnot json\n')
+    tag_file(src, tmp_path / "out.jsonl", model=tiny_model)
+    first, second = (json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines())
+    assert first == {"id": 7, "title": "Crude oil climbs", "meta": {"a": 1}, "topic": "energy",
+                     "score": first["score"], "status": "ok", "line": 1}  # fmt: skip
+    assert second["status"] == "bad_json" and second["topic"] is None and second["line"] == 2
+
+
+def test_output_path_problems_fail_before_any_work(tiny_model, write, tmp_path):
+    from newsclf._atomic import OutputError
+
+    src = write("h.txt", "oil\n")
+    with pytest.raises(OutputError, match="does not exist"):
+        tag_file(src, tmp_path / "nodir" / "out.csv", model=tiny_model)
+    with pytest.raises(OutputError, match="is a directory"):
+        tag_file(src, tmp_path, model=tiny_model)
+    with pytest.raises(OutputError, match="is also the input"):
+        tag_file(src, src, model=tiny_model)
+    assert src.read_text() == "oil\n"
+
+
+def test_unterminated_quote_loses_one_row_only(tiny_model, write, tmp_path):
+    lines = ["id,headline", '1,"Oil up 5%'] + [f"{i},Crude oil {i}" for i in range(2, 50)]
+    summary = tag_file(write("q.csv", "\n".join(lines) + "\n"), tmp_path / "o.csv", model=tiny_model)
+    rows = _read_csv(tmp_path / "o.csv")
+    assert summary.rows == len(rows) == 49 and summary.unreadable == 1
+    assert rows[0]["status"] == "bad_csv" and rows[0]["id"] == ""
+    assert [r["id"] for r in rows[1:]] == [str(i) for i in range(2, 50)]

@@ -84,7 +84,8 @@ def test_evaluate_scores_every_row(tiny_model, write):
 
 def test_evaluate_with_labels_the_model_does_not_know(tiny_model, corpus):
     frame = corpus.head(10).assign(label="politics")
-    report = evaluate(tiny_model, frame)
+    with pytest.warns(UserWarning, match="1 label\\(s\\) the model does not know.*'politics'"):
+        report = evaluate(tiny_model, frame)
     assert report.accuracy == 0.0 and "politics" in report.labels
 
 

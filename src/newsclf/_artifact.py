@@ -7,66 +7,40 @@ A ``.newsclf`` file is a ZIP archive of JSON documents and ``.npy`` arrays:
 * ``model.json``      -- hyperparameters, feature settings and labels
 * ``vocab/<block>.json`` -- each feature block's terms, in column order
 * ``arrays/*.npy``    -- idf vectors, coefficients and intercepts (loaded with allow_pickle=False)
-* ``checksums.json``  -- sha256 of every other member
+* ``checksums.json``  -- sha256 of every member but itself
 
-Nothing in it is executable: loading parses JSON and raw arrays only, so a file from an
+Nothing in it is executable: loading parses JSON and raw numeric arrays only, so a file from an
 untrusted source cannot run code, and the learned state does not depend on the scikit-learn
-version that wrote it.
+version that wrote it. Every piece is validated (types, shapes, finiteness, consistency) before
+a model is built from it, so a damaged or crafted file fails at load with a clear message
+rather than later, at prediction time.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
+import math
 import os
-import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
-from ._classifier import NewsClassifier, _new_from_state
+from ._atomic import atomic_write
+from ._classifier import NewsClassifier, new_from_state
 from ._errors import ArtifactError
 from ._features import BLOCKS, TextFeatures
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "atomic_write", "load_model", "save_model"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load_model", "save_model"]
 
 FORMAT_NAME = "newsclf-model"
 FORMAT_VERSION = 1
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed member timestamps: same model, same bytes
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success fsync and rename it onto ``path``.
-
-    A crash or an exception leaves ``path`` untouched (and removes the temporary file), so a
-    half-written file never sits at the destination looking complete.
-    """
-    target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_MAX_MEMBER_BYTES = 1 << 30  # refuse members that would inflate past 1 GiB (zip bombs)
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -83,12 +57,13 @@ def _members(model: NewsClassifier) -> dict[str, bytes]:
     features: TextFeatures = model.features_
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
     members = {
+        "format.json": _json_bytes({"format": FORMAT_NAME, "version": FORMAT_VERSION}),
         "card.json": _json_bytes(model.card_),
         "model.json": _json_bytes(
             {
                 "params": params,
                 "features": features.settings(),
-                "classes": [str(c) for c in model.classes_],
+                "classes": model.classes_.tolist(),
                 "blocks": list(BLOCKS),
             }
         ),
@@ -105,6 +80,8 @@ def save_model(model: NewsClassifier, path: str | os.PathLike[str], *, format: s
     """Write ``model`` to exactly ``path`` (atomically) in the given format; return the path."""
     if not hasattr(model, "coef_"):
         raise ValueError("cannot save an unfitted model: call fit() first")
+    if format not in ("newsclf", "joblib"):
+        raise ValueError(f"unknown format {format!r}; use 'newsclf' or 'joblib'")
     path = Path(path)
     if format == "joblib":
         import joblib
@@ -112,80 +89,171 @@ def save_model(model: NewsClassifier, path: str | os.PathLike[str], *, format: s
         with atomic_write(path) as handle:
             joblib.dump(model, handle)
         return path
-    if format != "newsclf":
-        raise ValueError(f"unknown format {format!r}; use 'newsclf' or 'joblib'")
     members = _members(model)
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
-    header = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     with atomic_write(path) as handle, zipfile.ZipFile(handle, "w") as archive:
-        ordered = {
-            "format.json": _json_bytes(header),
-            **members,
-            "checksums.json": _json_bytes(checksums),
-        }
-        for name, data in ordered.items():
+        for name, data in {**members, "checksums.json": _json_bytes(checksums)}.items():
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return path
 
 
-def _read_json(archive: zipfile.ZipFile, name: str, where: Path) -> Any:
-    try:
-        return json.loads(archive.read(name).decode("utf-8"))
-    except KeyError:
-        raise ArtifactError(f"{where}: corrupt model file: member {name!r} is missing") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ArtifactError(f"{where}: corrupt model file: {name!r} is not valid JSON ({exc})") from None
+# -- loading ---------------------------------------------------------------------------------
+class _Reader:
+    """Reads and validates the members of one archive, naming the file in every error."""
+
+    def __init__(self, archive: zipfile.ZipFile, path: Path) -> None:
+        self.archive = archive
+        self.path = path
+
+    def fail(self, what: str) -> ArtifactError:
+        return ArtifactError(f"{self.path}: corrupt model file: {what}")
+
+    def raw(self, name: str) -> bytes:
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            raise self.fail(f"member {name!r} is missing") from None
+        if info.file_size > _MAX_MEMBER_BYTES:
+            raise self.fail(f"member {name!r} claims {info.file_size} bytes, more than allowed")
+        return self.archive.read(info)
+
+    def json(self, name: str, data: bytes | None = None) -> Any:
+        try:
+            return json.loads((self.raw(name) if data is None else data).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise self.fail(f"{name!r} is not valid JSON ({type(exc).__name__})") from None
+
+    def array(self, name: str, data: bytes, ndim: int) -> np.ndarray:
+        try:
+            array = np.load(io.BytesIO(data), allow_pickle=False)
+        except ValueError as exc:  # object arrays need pickle: refused here
+            raise self.fail(f"{name!r} is not a plain numeric array ({exc})") from None
+        if array.dtype.kind != "f" or array.ndim != ndim:
+            raise self.fail(f"{name!r} must be a {ndim}-d float array, not {array.ndim}-d {array.dtype}")
+        if not np.all(np.isfinite(array)):
+            raise self.fail(f"{name!r} holds NaN or infinite values")
+        return array.astype(np.float64, copy=False)
 
 
-def _load_archive(archive: zipfile.ZipFile, path: Path) -> NewsClassifier:
-    header = _read_json(archive, "format.json", path)
+def _check_header(reader: _Reader) -> None:
+    header = reader.json("format.json")
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
-        raise ArtifactError(f"{path}: not a newsclf model file (format.json names {header!r})")
+        raise ArtifactError(f"{reader.path}: not a newsclf model file (format.json names {header!r})")
     version = header.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise ArtifactError(f"{path}: corrupt model file: bad format version {version!r}")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise reader.fail(f"bad format version {version!r}")
     if version > FORMAT_VERSION:
         raise ArtifactError(
-            f"{path}: written by a newer newsclf (model format version {version}; this "
+            f"{reader.path}: written by a newer newsclf (model format version {version}; this "
             f"newsclf reads up to version {FORMAT_VERSION}). Upgrade newsclf to load it."
         )
-    checksums = _read_json(archive, "checksums.json", path)
+
+
+def _verified_members(reader: _Reader) -> dict[str, bytes]:
+    checksums = reader.json("checksums.json")
+    if not isinstance(checksums, dict) or not all(isinstance(v, str) for v in checksums.values()):
+        raise reader.fail("'checksums.json' is not a mapping of member names to sha256 digests")
     data: dict[str, bytes] = {}
     for name, expected in checksums.items():
-        try:
-            blob = archive.read(name)
-        except KeyError:
-            raise ArtifactError(f"{path}: corrupt model file: member {name!r} is missing") from None
+        blob = reader.raw(name)
         if hashlib.sha256(blob).hexdigest() != expected:
             raise ArtifactError(
-                f"{path}: checksum mismatch in {name!r}: the file was changed after it was "
+                f"{reader.path}: checksum mismatch in {name!r}: the file was changed after it was "
                 "saved (tampered with or corrupted). Refusing to load it."
             )
         data[name] = blob
-    spec = json.loads(data["model.json"])
+    required = {"card.json", "model.json", "arrays/coef.npy", "arrays/intercept.npy"}
+    required |= {f"vocab/{b}.json" for b in BLOCKS} | {f"arrays/idf_{b}.npy" for b in BLOCKS}
+    missing = sorted(required - data.keys())
+    if missing:
+        raise reader.fail(f"member {missing[0]!r} is missing")
+    return data
 
-    def array(name: str) -> np.ndarray:
-        try:
-            return np.load(io.BytesIO(data[f"arrays/{name}.npy"]), allow_pickle=False)
-        except KeyError:
-            raise ArtifactError(f"{path}: corrupt model file: array {name!r} is missing") from None
 
-    features = TextFeatures.from_state(
-        spec["features"],
-        {block: json.loads(data[f"vocab/{block}.json"]) for block in BLOCKS},
-        {block: array(f"idf_{block}") for block in BLOCKS},
+def _range(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= value[1] <= 20
     )
-    params = {k: tuple(v) if isinstance(v, list) else v for k, v in spec["params"].items()}
-    return _new_from_state(
-        params,
-        features,
-        spec["classes"],
-        array("coef"),
-        array("intercept"),
-        json.loads(data["card.json"]),
-    )
+
+
+def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    if not isinstance(spec, dict):
+        raise reader.fail("'model.json' is not an object")
+    params, settings, classes = spec.get("params"), spec.get("features"), spec.get("classes")
+    if not isinstance(params, dict) or set(params) - set(NewsClassifier().get_params()):
+        raise reader.fail("'model.json' has unknown or malformed hyperparameters")
+    if not isinstance(settings, dict) or set(settings) != set(TextFeatures().settings()):
+        raise reader.fail("'model.json' has malformed feature settings")
+    if not (_range(settings["word_ngram_range"]) and _range(settings["char_ngram_range"])):
+        raise reader.fail("'model.json' has an invalid n-gram range")
+    min_df, weight = settings["min_df"], settings["char_weight"]
+    if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
+        raise reader.fail("'model.json' has an invalid min_df")
+    if not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+        raise reader.fail("'model.json' has an invalid char_weight")
+    if not isinstance(settings["sublinear_tf"], bool):
+        raise reader.fail("'model.json' has an invalid sublinear_tf")
+    kinds = {type(c) for c in classes} if isinstance(classes, list) else set()
+    if kinds not in ({str}, {int}) or len(set(classes)) != len(classes) or len(classes) < 2:
+        raise reader.fail("'model.json' labels must be 2 or more distinct strings (or integers)")
+    return params, settings, classes
+
+
+def _check_vocabulary(reader: _Reader, name: str, vocabulary: Any) -> list[str]:
+    if not isinstance(vocabulary, list) or not all(isinstance(t, str) for t in vocabulary):
+        raise reader.fail(f"{name!r} is not a list of terms")
+    if len(set(vocabulary)) != len(vocabulary):
+        raise reader.fail(f"{name!r} repeats a term")
+    return vocabulary
+
+
+def _load_archive(reader: _Reader) -> NewsClassifier:
+    _check_header(reader)
+    data = _verified_members(reader)
+    params, settings, classes = _check_spec(reader, reader.json("model.json", data["model.json"]))
+    vocabularies, idfs = {}, {}
+    for block in BLOCKS:
+        name = f"vocab/{block}.json"
+        vocabularies[block] = _check_vocabulary(reader, name, reader.json(name, data[name]))
+        idf_name = f"arrays/idf_{block}.npy"
+        idfs[block] = reader.array(idf_name, data[idf_name], ndim=1)
+        if len(idfs[block]) != len(vocabularies[block]):
+            raise reader.fail(
+                f"{idf_name!r} has {len(idfs[block])} values for {len(vocabularies[block])} terms"
+            )
+    coef = reader.array("arrays/coef.npy", data["arrays/coef.npy"], ndim=2)
+    intercept = reader.array("arrays/intercept.npy", data["arrays/intercept.npy"], ndim=1)
+    n_features = sum(len(v) for v in vocabularies.values())
+    rows = 1 if len(classes) == 2 else len(classes)
+    if coef.shape != (rows, n_features) or intercept.shape != (rows,):
+        raise reader.fail(
+            f"arrays do not fit together: coef {coef.shape} and intercept {intercept.shape} for "
+            f"{len(classes)} labels and {n_features} features"
+        )
+    card = reader.json("card.json", data["card.json"])
+    if not isinstance(card, dict):
+        raise reader.fail("'card.json' is not an object")
+    features = TextFeatures.from_state(settings, vocabularies, idfs)
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    return new_from_state(params, features, classes, coef, intercept, card)
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith(b"PK"):
+        return "a truncated or corrupt ZIP archive (cut short in a copy or download?)"
+    if head[:1] == b"\x80" or head[:2] in (b"\x78\x9c", b"\x78\x01", b"\x78\xda"):
+        return (
+            "a pickle/joblib file; load one you trust with allow_pickle=True "
+            "(--allow-pickle on the command line)"
+        )
+    return "not a ZIP archive"
 
 
 def load_model(path: str | os.PathLike[str], *, allow_pickle: bool = False) -> NewsClassifier:
@@ -200,25 +268,13 @@ def load_model(path: str | os.PathLike[str], *, allow_pickle: bool = False) -> N
     if not zipfile.is_zipfile(path):
         if allow_pickle:
             return _load_joblib(path)
-        raise ArtifactError(
-            f"{path}: not a newsclf model file (not a ZIP archive: truncated, corrupt, or a "
-            "joblib/pickle file; load a joblib file you trust with allow_pickle=True, "
-            "or --allow-pickle on the command line)"
-        )
+        raise ArtifactError(f"{path}: not a newsclf model file: {_sniff(path)}")
     try:
         with zipfile.ZipFile(path) as archive:
-            return _load_archive(archive, path)
+            return _load_archive(_Reader(archive, path))
     except ArtifactError:
         raise
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-    ) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RecursionError) as exc:
         raise ArtifactError(f"{path}: corrupt or truncated model file ({exc})") from None
 
 

@@ -28,7 +28,7 @@ class Contribution:
     weight: float
 
 
-def _as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
+def as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{where} must be an iterable of strings, not a single {type(X).__name__}")
     texts = list(X)
@@ -36,6 +36,14 @@ def _as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"{where}[{i}] is {type(text).__name__}, not str")
     return texts
+
+
+def _as_labels(y: Iterable[object]) -> np.ndarray:
+    """Labels as an int array when they are all integers, else as strings."""
+    values = list(y)
+    if values and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=np.int64)
+    return np.asarray([str(v) for v in values])
 
 
 class NewsClassifier(ClassifierMixin, BaseEstimator):
@@ -68,7 +76,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    classes_ : ndarray of str
+    classes_ : ndarray of str (or of int, when fitted on integer labels)
         The labels, sorted.
     coef_ : ndarray of shape (n_classes, n_features), or (1, n_features) for two labels
         Coefficients of the linear model.
@@ -110,9 +118,12 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X: Iterable[str], y: Iterable[object]) -> NewsClassifier:
-        """Fit on texts ``X`` with labels ``y`` (converted to str); return self."""
-        texts = _as_texts(X)
-        labels = np.asarray([str(label) for label in y], dtype=object)
+        """Fit on texts ``X`` with labels ``y``; return self.
+
+        Integer labels stay integers; any other labels are converted to strings.
+        """
+        texts = as_texts(X)
+        labels = _as_labels(y)
         if len(labels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:
@@ -131,7 +142,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         ).fit(features.transform(texts), labels)
         self.features_ = features
-        self.classes_ = np.asarray([str(c) for c in linear.classes_])
+        self.classes_ = linear.classes_
         self.coef_ = np.asarray(linear.coef_, dtype=np.float64)
         self.intercept_ = np.asarray(linear.intercept_, dtype=np.float64)
         self.n_iter_ = linear.n_iter_
@@ -144,7 +155,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Return the linear scores, shape ``(n, n_classes)`` (``(n,)`` for two labels)."""
         check_is_fitted(self, "coef_")
-        scores = self.features_.transform(_as_texts(X)) @ self.coef_.T + self.intercept_
+        scores = self.features_.transform(as_texts(X)) @ self.coef_.T + self.intercept_
         scores = np.asarray(scores)
         return scores.ravel() if scores.shape[1] == 1 else scores
 
@@ -170,8 +181,8 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if label is None:
-            label = str(self.predict([text])[0])
-        matches = np.flatnonzero(self.classes_ == label)
+            label = self.predict([text])[0]
+        matches = np.flatnonzero(self.classes_.astype(str) == str(label))
         if matches.size == 0:
             raise ValueError(f"unknown label {label!r}; the labels are {list(self.classes_)}")
         row = self.features_.transform([text])
@@ -200,10 +211,10 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         return save_model(self, path, format=format)
 
 
-def _new_from_state(
+def new_from_state(
     params: dict[str, Any],
     features: TextFeatures,
-    classes: Sequence[str],
+    classes: Sequence[object],
     coef: np.ndarray,
     intercept: np.ndarray,
     card: dict[str, Any],
@@ -211,7 +222,7 @@ def _new_from_state(
     """Build a fitted classifier from stored state (used by the artifact loader)."""
     model = NewsClassifier(**params)
     model.features_ = features
-    model.classes_ = np.asarray(list(classes), dtype=str)
+    model.classes_ = np.asarray(list(classes))
     model.coef_ = np.asarray(coef, dtype=np.float64)
     model.intercept_ = np.asarray(intercept, dtype=np.float64)
     model.card_ = card

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -88,7 +89,13 @@ def _add_allow_pickle(parser: argparse.ArgumentParser) -> None:
 def _add_table_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-col", required=True, metavar="COL", help="column holding the text")
     parser.add_argument("--label-col", required=True, metavar="COL", help="column holding the label")
-    parser.add_argument("--sep", metavar="CHAR", help="field separator (default: sniffed); \\t for tab")
+    _add_csv_options(parser)
+
+
+def _add_csv_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sep", type=_separator, metavar="CHAR", help="field separator (default: sniffed); \\t for tab"
+    )
     parser.add_argument(
         "--no-header",
         action="store_true",
@@ -99,22 +106,47 @@ def _add_table_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _sep(value: str | None) -> str | None:
-    return "\t" if value in ("\\t", "tab", "TAB") else value
+def _separator(value: str) -> str:
+    value = "\t" if value in ("\\t", "tab", "TAB") else value
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError("must be one character (or \\t for tab)")
+    return value
 
 
-def _top_k(value: str) -> int:
-    k = int(value)
-    if k < 1:
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
         raise argparse.ArgumentTypeError("must be a positive integer")
-    return k
+    return number
+
+
+def _seed(value: str) -> int:
+    number = int(value)
+    if not 0 <= number < 2**32:
+        raise argparse.ArgumentTypeError("must be an integer from 0 to 2**32 - 1")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return number
 
 
 def _fraction(value: str) -> float:
-    f = float(value)
-    if not 0.0 <= f < 1.0:
+    number = float(value)
+    if not 0.0 <= number < 1.0:
         raise argparse.ArgumentTypeError("must be in [0, 1)")
-    return f
+    return number
+
+
+# argparse names the type function in its "invalid ... value" messages.
+_separator.__name__ = "separator"
+_positive_int.__name__ = "positive integer"
+_seed.__name__ = "seed"
+_positive_float.__name__ = "positive number"
+_fraction.__name__ = "fraction"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("classify", "Tag headlines given on the command line.", _run_classify)
     p.add_argument("texts", nargs="+", metavar="TEXT", help="headline(s) to tag")
-    p.add_argument("--top-k", type=_top_k, metavar="K", help="also show the K most probable topics")
+    p.add_argument("--top-k", type=_positive_int, metavar="K", help="also show the K most probable topics")
     p.add_argument("--json", action="store_true", help="print one JSON object per headline")
     _add_model(p)
 
@@ -155,8 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-col", metavar="COL", help="text column (CSV/TSV) or key (JSONL)")
     p.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl"), help="override the input format")
     p.add_argument("--format", choices=("csv", "jsonl"), dest="output_format", help="output format")
-    p.add_argument("--sep", metavar="CHAR", help="CSV input separator (default: sniffed)")
-    p.add_argument("--top-k", type=_top_k, metavar="K", help="add the K most probable topics")
+    _add_csv_options(p)
+    p.add_argument("--top-k", type=_positive_int, metavar="K", help="add the K most probable topics")
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_model(p)
@@ -172,8 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="held-out share (default: 0.2; 0: none)",
     )
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
-    p.add_argument("--C", type=float, dest="C", metavar="C", help="inverse regularisation strength")
+    p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default: 0)")
+    p.add_argument(
+        "--C",
+        type=_positive_float,
+        dest="C",
+        metavar="C",
+        help="inverse regularisation strength (default: 20)",
+    )
     p.add_argument(
         "--class-weight", choices=("balanced", "none"), help="re-weight rare labels (default: balanced)"
     )
@@ -216,7 +254,10 @@ def _run_classify(args: argparse.Namespace) -> int:
     for text, pred in zip(args.texts, predictions):
         if args.top_k:
             ranked = ", ".join(f"{label} {score:.3f}" for label, score in pred.alternatives)
+            ranked = ranked or "(empty text: no topic)"
             print(f"{text}\n  {ranked}")
+        elif not pred.label:
+            print(f"-\t-\t{text}  (empty text: no topic)")
         else:
             print(f"{pred.label}\t{pred.score:.3f}\t{text}")
     return 0
@@ -234,7 +275,9 @@ def _run_tag(args: argparse.Namespace) -> int:
         model=model,
         input_format=args.input_format,
         output_format=args.output_format,
-        sep=_sep(args.sep),
+        sep=args.sep,
+        header=not args.no_header,
+        quoting=not args.no_quotes,
         top_k=args.top_k,
         strict=args.strict,
         quiet=args.quiet,
@@ -248,7 +291,7 @@ def _table_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "text_col": args.text_col,
         "label_col": args.label_col,
-        "sep": _sep(args.sep),
+        "sep": args.sep,
         "header": not args.no_header,
         "quoting": not args.no_quotes,
     }
@@ -257,8 +300,10 @@ def _table_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _run_train(args: argparse.Namespace) -> int:
     import time
 
+    from ._atomic import check_output_path
     from ._training import train
 
+    check_output_path(args.output, inputs=(args.data,))  # fail before training, not after
     params: dict[str, Any] = {}
     if args.C is not None:
         params["C"] = args.C
@@ -267,7 +312,6 @@ def _run_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = train(args.data, test_size=args.test_size, seed=args.seed, **_table_kwargs(args), **params)
     seconds = time.perf_counter() - started
-    result.model.card_["training_seconds"] = round(seconds, 2)
     path = result.model.save(args.output, format=args.save_format)
     if args.json:
         _print_json(
@@ -299,7 +343,11 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from ._training import evaluate
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
-    report = evaluate(model, args.data, **_table_kwargs(args))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = evaluate(model, args.data, **_table_kwargs(args))
+    for warning in caught:
+        print(f"newsclf evaluate: warning: {warning.message}", file=sys.stderr)
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -321,28 +369,44 @@ def _run_info(args: argparse.Namespace) -> int:
 
 
 def _describe_card(card: dict[str, Any]) -> str:
-    lines = [f"model: {card['path']}", f"created: {card.get('created', '?')}"]
+    labels = card.get("labels") or []
+    lines = [
+        f"model: {card['path']}",
+        f"name: {card.get('name', '?')}",
+        f"created: {card.get('created', '?')}",
+    ]
     descriptions = card.get("label_descriptions") or {}
-    lines.append(f"labels ({len(card['labels'])}):")
-    for label in card["labels"]:
+    lines.append(f"labels ({len(labels)}):")
+    for label in labels:
         extra = f": {descriptions[label]}" if label in descriptions else ""
         lines.append(f"  {label}{extra}")
-    data = card.get("data") or card.get("training_data", {})
+    fitted = card.get("training_data") or {}
+    if fitted:
+        counts = ", ".join(f"{k} {v}" for k, v in (fitted.get("label_counts") or {}).items())
+        lines.append(f"fitted on: {fitted.get('rows')} rows ({counts})")
+    data = card.get("data") or {}
     if data:
-        lines.append(f"training data: {data.get('rows_used', data.get('rows'))} rows")
-        counts = data.get("label_counts") or card.get("training_data", {}).get("label_counts", {})
-        lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    for source in card.get("sources", []):
-        lines.append(f"  source: {source.get('name')} ({source.get('license')})")
-    metrics = (card.get("metrics") or {}).get("held_out")
-    if metrics:
         lines.append(
-            f"held-out metrics: accuracy {metrics['accuracy']:.4f}, macro-F1 "
-            f"{metrics['macro_f1']:.4f} on {metrics['n']} rows"
+            f"training data: {data.get('source')}: {data.get('rows_read')} rows read, "
+            f"{data.get('rows_used')} used, of which a held-out share for evaluation"
         )
-    hyper = card.get("hyperparameters", {})
+    for source in card.get("sources") or []:
+        lines.append(f"  source: {source.get('name')} ({source.get('license')})")
+    metrics = card.get("metrics") or {}
+    held_out = metrics.get("held_out")
+    if held_out:
+        lines.append(
+            f"held-out metrics: accuracy {held_out['accuracy']:.4f}, macro-F1 "
+            f"{held_out['macro_f1']:.4f} on {held_out['n']} rows"
+        )
+    for name, value in metrics.items():
+        if name != "held_out" and isinstance(value, dict) and "accuracy" in value:
+            lines.append(
+                f"{name.replace('_', ' ')}: accuracy {value['accuracy']:.4f} on {value.get('rows')} rows"
+            )
+    hyper = card.get("hyperparameters") or {}
     lines.append("hyperparameters: " + ", ".join(f"{k}={v}" for k, v in hyper.items()))
-    lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in card.get("versions", {}).items()))
+    lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in (card.get("versions") or {}).items()))
     return "\n".join(lines)
 
 
@@ -362,3 +426,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # disk full, permission denied, ...: a message, not a traceback
+        print(f"newsclf {args.command}: error: {exc}", file=sys.stderr)
+        return 1

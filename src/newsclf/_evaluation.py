@@ -97,9 +97,10 @@ class EvaluationReport:
                 f"{label:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.support:7d}"
             )
         lines += ["", "confusion matrix (rows: true, columns: predicted)"]
-        cell = max(5, *(len(str(v)) for row in self.confusion for v in row))
-        short = [label[:cell] for label in self.labels]
-        lines.append(" " * width + "  " + " ".join(f"{s:>{cell}}" for s in short))
+        cell = max(
+            5, *(len(label) for label in self.labels), *(len(str(v)) for row in self.confusion for v in row)
+        )
+        lines.append(" " * width + "  " + " ".join(f"{label:>{cell}}" for label in self.labels))
         for label, row in zip(self.labels, self.confusion):
             lines.append(f"{label:<{width}}  " + " ".join(f"{v:>{cell}d}" for v in row))
         return "\n".join(lines)

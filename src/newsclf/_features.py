@@ -17,10 +17,14 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-__all__ = ["BLOCKS", "TextFeatures"]
+__all__ = ["BLOCKS", "MAX_TEXT_CHARS", "TextFeatures"]
 
 #: Word tokens of one or more word characters: keeps "a", "3", "5G", "F1".
 WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
+
+#: Texts are cut to this many characters before featurizing: headlines are far shorter, and
+#: the cap keeps one pathological multi-megabyte "line" from taking seconds and gigabytes.
+MAX_TEXT_CHARS = 10_000
 
 #: Feature blocks in the order they are stacked.
 BLOCKS = ("word", "char")
@@ -93,7 +97,7 @@ class TextFeatures:
     # -- learning -------------------------------------------------------------------------
     def fit(self, texts: Sequence[str]) -> TextFeatures:
         """Learn each block's vocabulary and idf from ``texts``; return self."""
-        texts = list(texts)
+        texts = [text[:MAX_TEXT_CHARS] for text in texts]
         vocabularies: dict[str, list[str]] = {}
         idfs: dict[str, np.ndarray] = {}
         for name, spec in self._specs().items():
@@ -159,7 +163,7 @@ class TextFeatures:
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """Map texts to a CSR matrix of shape ``(n_texts, n_features)``."""
-        texts = list(texts)
+        texts = [text[:MAX_TEXT_CHARS] for text in texts]
         blocks = []
         for name in BLOCKS:
             size = len(self.vocabularies_[name])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DataError
-from ._tables import TableOptions, read_table, resolve_column
+from ._records import find_column
+from ._tables import TableOptions, read_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,7 +66,7 @@ def read_labeled(
     source: str | os.PathLike[str] | pd.DataFrame,
     text_col: str,
     label_col: str,
-    options: TableOptions = TableOptions(),  # noqa: B008 (frozen dataclass)
+    options: TableOptions | None = None,
     *,
     dedupe: bool = True,
 ) -> LabeledData:
@@ -81,8 +81,8 @@ def read_labeled(
         frame = source
         name = "<DataFrame>"
         columns = [str(c) for c in frame.columns]
-        t = resolve_column(columns, text_col, name, "text")
-        y = resolve_column(columns, label_col, name, "label")
+        t = find_column(columns, text_col, name, "text")
+        y = find_column(columns, label_col, name, "label")
         rows = [[_cell(v) for v in (row[t], row[y])] for row in frame.itertuples(index=False)]
         lines = list(range(2, len(rows) + 2))  # as if written with a header line
         t, y = 0, 1
@@ -92,10 +92,10 @@ def read_labeled(
     else:
         table = read_table(source, options)  # type: ignore[arg-type]
         name = table.name
-        t = resolve_column(table.columns, text_col, name, "text")
-        y = resolve_column(table.columns, label_col, name, "label")
+        t = find_column(table.columns, text_col, name, "text")
+        y = find_column(table.columns, label_col, name, "label")
         rows, lines = table.rows, table.lines
-        sha256 = hashlib.sha256(table.raw).hexdigest()
+        sha256 = table.sha256
 
     data = LabeledData(source=name, texts=[], labels=[], lines=[], rows_read=len(rows), sha256=sha256)
     seen: set[tuple[str, str]] = set()

@@ -13,16 +13,24 @@ from typing import overload
 import numpy as np
 
 from ._artifact import load_model as _load_file
-from ._classifier import NewsClassifier, _as_texts
+from ._classifier import NewsClassifier, as_texts
 
-__all__ = ["Prediction", "bundled_model_path", "classify", "load_model", "predictions_from_proba"]
+__all__ = [
+    "BATCH_SIZE",
+    "Prediction",
+    "bundled_model_path",
+    "classify",
+    "load_model",
+    "predictions_from_proba",
+    "resolve_model",
+]
 
 _BUNDLED_NAME = "default.newsclf"
 _bundled: NewsClassifier | None = None
 _bundled_lock = threading.Lock()
 
-#: Texts classified per internal batch: bounds memory for large iterables.
-_BATCH = 4096
+#: Texts classified per internal batch: bounds memory for large iterables and files.
+BATCH_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -32,9 +40,9 @@ class Prediction:
     Attributes
     ----------
     label : str
-        The most probable label.
+        The most probable label; ``""`` for an empty text (no topic).
     score : float
-        Its probability, in [0, 1].
+        Its probability, in [0, 1]; 0.0 for an empty text.
     alternatives : tuple of (label, probability)
         With ``top_k``, the ``k`` most probable labels, best first (the first is ``label``);
         empty otherwise.
@@ -99,7 +107,7 @@ def predictions_from_proba(
     ]
 
 
-def _resolve(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClassifier:
+def resolve_model(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClassifier:
     if model is None:
         return load_model()
     if isinstance(model, NewsClassifier):
@@ -133,6 +141,7 @@ def classify(
     ----------
     text_or_texts : str or iterable of str
         A headline gives one :class:`Prediction`; an iterable gives a list in the same order.
+        An empty or whitespace-only text gets ``Prediction(label="", score=0.0)``: no topic.
     top_k : int, optional
         Also return the ``k`` most probable labels with their probabilities.
     model : NewsClassifier or path, optional
@@ -145,13 +154,25 @@ def classify(
     'energy'
     """
     _check_top_k(top_k)
-    clf = _resolve(model)
+    clf = resolve_model(model)
     if isinstance(text_or_texts, str):
-        proba = clf.predict_proba([text_or_texts])
-        return predictions_from_proba(proba, clf.classes_, top_k)[0]
-    texts = _as_texts(text_or_texts, where="texts")
+        return _predict(clf, [text_or_texts], top_k)[0]
+    texts = as_texts(text_or_texts, where="texts")
     out: list[Prediction] = []
-    for start in range(0, len(texts), _BATCH):
-        proba = clf.predict_proba(texts[start : start + _BATCH])
-        out.extend(predictions_from_proba(proba, clf.classes_, top_k))
+    for start in range(0, len(texts), BATCH_SIZE):
+        out.extend(_predict(clf, texts[start : start + BATCH_SIZE], top_k))
+    return out
+
+
+#: What an empty or whitespace-only text gets: no topic.
+EMPTY = Prediction(label="", score=0.0)
+
+
+def _predict(clf: NewsClassifier, texts: list[str], top_k: int | None) -> list[Prediction]:
+    out = [EMPTY] * len(texts)
+    filled = [i for i, text in enumerate(texts) if text.strip()]
+    if filled:
+        proba = clf.predict_proba([texts[i] for i in filled])
+        for i, pred in zip(filled, predictions_from_proba(proba, clf.classes_, top_k)):
+            out[i] = pred
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import sys
@@ -14,18 +15,16 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from ._artifact import atomic_write
+from ._atomic import atomic_write, check_output_path
 from ._classifier import NewsClassifier
 from ._errors import DataError
-from ._prediction import Prediction, _resolve, predictions_from_proba
-from ._records import Record, RecordReader, Status, open_records
+from ._prediction import BATCH_SIZE, Prediction, predictions_from_proba, resolve_model
+from ._records import Record, Status, open_records
 
-__all__ = ["OUTPUT_COLUMNS", "TagSummary", "tag_file"]
+__all__ = ["OUTPUT_COLUMNS", "TagSummary", "output_names", "tag_file"]
 
-#: Columns appended to the input's own columns.
+#: Columns appended to the input's own columns (prefixed ``newsclf_`` if the input has them).
 OUTPUT_COLUMNS = ("topic", "score", "status", "line")
-
-_BATCH = 4096
 
 
 @dataclass
@@ -51,6 +50,25 @@ class TagSummary:
             f"{self.unreadable} unreadable; {self.seconds:.1f} s ({rate:,.0f} rows/s) -> {self.output}"
         )
 
+    def count(self, record: Record) -> None:
+        """Add one record to its bucket."""
+        self.rows += 1
+        if record.status == Status.OK:
+            self.tagged += 1
+        elif record.status == Status.BAD_UTF8:
+            self.repaired += 1
+        elif record.status == Status.EMPTY:
+            self.empty += 1
+        else:
+            self.unreadable += 1
+
+
+def output_names(columns: list[str], top_k: int | None) -> list[str]:
+    """Names of the appended columns: ``topic`` etc., or ``newsclf_topic`` etc. on a clash."""
+    wanted = [*OUTPUT_COLUMNS, *(["alternatives"] if top_k else [])]
+    clash = any(name in columns for name in wanted)
+    return [f"newsclf_{name}" if clash else name for name in wanted]
+
 
 def _alternatives(pred: Prediction | None) -> str:
     if pred is None:
@@ -59,42 +77,48 @@ def _alternatives(pred: Prediction | None) -> str:
 
 
 class _CsvWriter:
-    def __init__(self, handle: IO[str], columns: list[str], top_k: int | None) -> None:
+    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
         # RFC 4180 line ends: with "\n" alone the csv module would leave a lone "\r" in a field
         # unquoted, and readers would split the row there.
         self._writer = csv.writer(handle, lineterminator="\r\n")
-        self._top_k = top_k
-        extra = list(OUTPUT_COLUMNS) + (["alternatives"] if top_k else [])
-        self._writer.writerow(columns + extra)
+        self._width = len(columns)
+        self._alternatives = len(names) > len(OUTPUT_COLUMNS)
+        self._writer.writerow(columns + names)
 
     def write(self, record: Record, pred: Prediction | None) -> None:
-        row = [*record.fields]
+        row: list[object] = (record.fields + [""] * self._width)[: self._width]
         row += [pred.label, f"{pred.score:.4f}"] if pred else ["", ""]
         row += [record.status, record.line]
-        if self._top_k:
+        if self._alternatives:
             row.append(_alternatives(pred))
         self._writer.writerow(row)
 
 
 class _JsonlWriter:
-    def __init__(self, handle: IO[str], columns: list[str], top_k: int | None) -> None:
+    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
         self._handle = handle
         self._columns = columns
+        self._names = names
 
     def write(self, record: Record, pred: Prediction | None) -> None:
-        obj: dict[str, Any] = dict(zip(self._columns, record.fields))
-        obj.update(
-            topic=pred.label if pred else None,
-            score=round(pred.score, 6) if pred else None,
-            status=record.status,
-            line=record.line,
+        obj: dict[str, Any] = (
+            dict(record.obj) if record.obj is not None else dict(zip(self._columns, record.fields))
         )
-        if pred and pred.alternatives:
-            obj["alternatives"] = [{"label": lab, "score": round(s, 6)} for lab, s in pred.alternatives]
+        for name in self._names:  # a later JSON object may hold one of our keys: keep its value
+            if name in obj:
+                obj[f"input_{name}"] = obj.pop(name)
+        topic, score, status, line = self._names[:4]
+        obj[topic] = pred.label if pred else None
+        obj[score] = round(pred.score, 6) if pred else None
+        obj[status] = record.status
+        obj[line] = record.line
+        if len(self._names) > 4:
+            alternatives = pred.alternatives if pred else ()
+            obj[self._names[4]] = [{"label": lab, "score": round(s, 6)} for lab, s in alternatives]
         self._handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-_WRITERS = {"csv": _CsvWriter, "jsonl": _JsonlWriter}
+_WRITERS: dict[str, Any] = {"csv": _CsvWriter, "jsonl": _JsonlWriter}
 
 
 def _output_format(output: str | None, fmt: str | None) -> str:
@@ -110,8 +134,13 @@ def _output_format(output: str | None, fmt: str | None) -> str:
 @contextlib.contextmanager
 def _open_output(output: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
     if output is None or str(output) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        # UTF-8 whatever the locale says, and no newline translation (the CSV sets its own).
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+        try:
+            yield stream
+            stream.flush()
+        finally:
+            stream.detach()
         return
     with atomic_write(output, "w", encoding="utf-8", newline="") as handle:
         yield handle
@@ -144,54 +173,41 @@ def tag_file(
     input_format: str | None = None,
     output_format: str | None = None,
     sep: str | None = None,
+    header: bool = True,
+    quoting: bool = True,
     top_k: int | None = None,
     strict: bool = False,
     quiet: bool = True,
-    batch_size: int = _BATCH,
+    batch_size: int = BATCH_SIZE,
 ) -> TagSummary:
     """Tag every record of ``source`` and write them, in order, to ``output``.
 
     ``source`` is a ``.txt`` (one headline per line), ``.csv``/``.tsv`` or ``.jsonl`` file,
     optionally gzip-compressed, or ``"-"`` for stdin. ``output`` (``None`` or ``"-"``: stdout)
-    gets the input's columns plus ``topic``, ``score``, ``status`` and ``line``: exactly one row
-    per input record. Records that are empty or unreadable get an empty topic and a status
-    (see :class:`Status`); with ``strict=True`` the first unreadable record raises a
-    :class:`DataError` naming file and line instead. A file output is written to a
-    temporary file and renamed at the end, so a failed run leaves no partial file behind.
+    gets the input's columns plus ``topic``, ``score``, ``status`` and ``line`` (prefixed
+    ``newsclf_`` if the input already has such a column): exactly one row per input record.
+    Records that are empty or unreadable get an empty topic and a status (see :class:`Status`);
+    with ``strict=True`` the first unreadable record raises a :class:`DataError` naming file and
+    line instead. A file output is written to a temporary file and renamed at the end, so a
+    failed run leaves no partial file behind. ``header``/``quoting``/``sep`` describe CSV input.
     """
-    clf = _resolve(model)
+    if output is not None and str(output) != "-":
+        check_output_path(output, inputs=(source,))
+    clf = resolve_model(model)
     started = time.perf_counter()
     summary = TagSummary(output="<stdout>" if output in (None, "-") else str(output))
     out_fmt = _output_format(None if output is None else str(output), output_format)
-    with open_records(source, fmt=input_format, text_col=text_col, sep=sep) as reader:
+    with open_records(
+        source, fmt=input_format, text_col=text_col, sep=sep, header=header, quoting=quoting, strict=strict
+    ) as reader:
         records = iter(reader)
         with _open_output(output) as handle, _progress(quiet, reader.name) as bar:
-            writer = _WRITERS[out_fmt](handle, reader.columns, top_k)
+            writer = _WRITERS[out_fmt](handle, reader.columns, output_names(reader.columns, top_k))
             while batch := list(islice(records, batch_size)):
-                if strict:
-                    _check_strict(batch, reader)
                 for record, pred in zip(batch, _tag_batch(clf, batch, top_k)):
                     writer.write(record, pred)
-                    _count(summary, record)
+                    summary.count(record)
                 if bar is not None:
                     bar.update(len(batch))
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _count(summary: TagSummary, record: Record) -> None:
-    summary.rows += 1
-    if record.status == Status.OK:
-        summary.tagged += 1
-    elif record.status == Status.BAD_UTF8:
-        summary.repaired += 1
-    elif record.status == Status.EMPTY:
-        summary.empty += 1
-    else:
-        summary.unreadable += 1
-
-
-def _check_strict(batch: list[Record], reader: RecordReader) -> None:
-    for record in batch:
-        if record.status not in (Status.OK, Status.EMPTY):
-            raise DataError(f"{reader.name}, line {record.line}: unreadable record ({record.status})")

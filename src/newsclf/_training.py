@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,10 +41,11 @@ def _check_labels(data: LabeledData, label_col: str) -> None:
         )
     rare = sorted(label for label, n in counts.items() if n < 2)
     if rare:
-        where = "; ".join(f"{label!r} (line {data.examples[label][0]})" for label in rare)
+        where = "; ".join(f"{label!r} (line {data.examples[label][0]})" for label in rare[:10])
+        more = f"; and {len(rare) - 10} more" if len(rare) > 10 else ""
         raise DataError(
-            f"{data.source}, column {label_col!r}: these labels have fewer than 2 examples, "
-            f"too few to learn and evaluate: {where}. Add examples or remove those rows."
+            f"{data.source}, column {label_col!r}: {len(rare)} label(s) have fewer than 2 examples, "
+            f"too few to learn and evaluate: {where}{more}. Add examples or remove those rows."
         )
 
 
@@ -92,6 +94,8 @@ def train(
     """
     if not 0.0 <= test_size < 1.0:
         raise ValueError(f"test_size must be in [0, 1), not {test_size}")
+    if text_col == label_col:
+        raise DataError(f"the text and label columns must differ (both are {text_col!r})")
     labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting))
     _check_labels(labeled, label_col)
     model = NewsClassifier(**{"random_state": seed, **params})
@@ -119,6 +123,18 @@ def evaluate(
     header: bool = True,
     quoting: bool = True,
 ) -> EvaluationReport:
-    """Score ``model`` on every usable row of a labeled file or DataFrame (no deduplication)."""
+    """Score ``model`` on every usable row of a labeled file or DataFrame (no deduplication).
+
+    Warns (``UserWarning``) when the data holds labels the model does not know: those rows
+    can only count as errors.
+    """
     labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting), dedupe=False)
+    unknown = sorted(set(labeled.labels) - {str(c) for c in model.classes_})
+    if unknown:
+        warnings.warn(
+            f"{labeled.source}: {len(unknown)} label(s) the model does not know, whose rows can "
+            f"only count as errors: {', '.join(map(repr, unknown[:10]))}",
+            UserWarning,
+            stacklevel=2,
+        )
     return EvaluationReport.from_predictions(labeled.labels, model.predict(labeled.texts))

@@ -1,0 +1,72 @@
+"""Atomic file output: write beside the destination, then rename, so no half-written file shows."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ._errors import NewsclfError
+
+__all__ = ["OutputError", "atomic_write", "check_output_path"]
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe.
+_UMASK = _read_umask()
+
+
+class OutputError(NewsclfError, OSError):
+    """An output file cannot be written where asked."""
+
+
+def check_output_path(
+    path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = ()
+) -> Path:
+    """Fail early, before any long work, if ``path`` cannot receive an output file.
+
+    Refuses a missing or unwritable directory, a path that is a directory, and a path that is
+    one of ``inputs`` (writing over the input while reading it would destroy it).
+    """
+    target = Path(path)
+    parent = target.parent
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory; give a file name to write to")
+    if not parent.is_dir():
+        raise OutputError(f"{target}: cannot write there: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{target}: cannot write there: directory {parent} is not writable")
+    for source in inputs:
+        if str(source) != "-" and target.exists() and Path(source).exists() and target.samefile(source):
+            raise OutputError(f"{target}: is also the input; write the output to another file")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; on success fsync and rename it onto ``path``.
+
+    A crash or an exception leaves ``path`` untouched (and removes the temporary file), so a
+    half-written file never sits at the destination looking complete.
+    """
+    target = check_output_path(path)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file normal permissions
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
