@@ -91,7 +91,7 @@ def test_detect_format():
 
 def test_unterminated_quote_costs_one_line_not_the_rest(write):
     lines = ["id,headline", '1,"Oil up 5%'] + [f"{i},Stocks fall {i}" for i in range(2, 300)]
-    columns, records = _records(write("swallow.csv", "\n".join(lines) + "\n"))
+    _columns, records = _records(write("swallow.csv", "\n".join(lines) + "\n"))
     assert len(records) == 299
     assert records[0].status == Status.BAD_CSV and records[0].detail == "unterminated quote"
     assert all(r.status == Status.OK for r in records[1:])
@@ -108,14 +108,14 @@ def test_quoted_newline_in_header_and_case_insensitive_default(write):
 
 def test_long_fields_are_read(write):
     long_text = "oil " * 50_000
-    columns, records = _records(write("long.csv", f'id,text\n1,"{long_text}"\n'))
+    _columns, records = _records(write("long.csv", f'id,text\n1,"{long_text}"\n'))
     assert records[0].status == Status.OK and records[0].text == long_text.strip()
 
 
 def test_json_oddities(write):
     deep = "[" * 100_000
     content = deep + '\n{"text": "\\ud800 oil"}\n{"text": 5}\n'
-    columns, records = _records(write("odd.jsonl", content), text_col="text")
+    _columns, records = _records(write("odd.jsonl", content), text_col="text")
     assert [r.status for r in records] == [Status.BAD_JSON, Status.BAD_UTF8, Status.NO_TEXT]
     assert records[1].text == "? oil"
 
