@@ -3,13 +3,21 @@ import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsclf._features import TextFeatures
+from newsclf import NewsClassifier
+from newsclf._features import FEATURE_PARAMS, TextFeatures
+
+
+def make_features(**overrides):
+    """A featurizer with the estimator's defaults, except ``overrides``."""
+    defaults = {k: v for k, v in NewsClassifier().get_params().items() if k in FEATURE_PARAMS}
+    return TextFeatures(**{**defaults, **overrides})
+
 
 TEXTS = ["Brent crude climbs", "Oil prices fall", "Arsenal sign midfielder", "crude oil output", ""]
 
 
 def test_fit_transform_shape_and_block_norms():
-    features = TextFeatures(min_df=1).fit(TEXTS)
+    features = make_features(min_df=1).fit(TEXTS)
     X = features.transform(TEXTS)
     assert sp.isspmatrix_csr(X)
     assert X.shape == (5, features.n_features)
@@ -23,7 +31,7 @@ def test_fit_transform_shape_and_block_norms():
 @pytest.mark.parametrize("sublinear", [True, False])
 def test_word_block_equals_scikit_learn_tfidf(sublinear):
     texts = [*TEXTS[:4], "crude crude crude oil"]
-    features = TextFeatures(min_df=1, sublinear_tf=sublinear).fit(texts)
+    features = make_features(min_df=1, sublinear_tf=sublinear).fit(texts)
     ours = features.transform(texts)[:, : len(features.vocabularies_["word"])].toarray()
     reference = TfidfVectorizer(
         ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=sublinear
@@ -32,8 +40,8 @@ def test_word_block_equals_scikit_learn_tfidf(sublinear):
 
 
 def test_char_weight_scales_char_block():
-    plain = TextFeatures(min_df=1).fit(TEXTS)
-    half = TextFeatures(min_df=1, char_weight=0.5).fit(TEXTS)
+    plain = make_features(min_df=1).fit(TEXTS)
+    half = make_features(min_df=1, char_weight=0.5).fit(TEXTS)
     n_word = len(plain.vocabularies_["word"])
     np.testing.assert_allclose(
         half.transform(TEXTS)[:, n_word:].toarray(),
@@ -42,23 +50,23 @@ def test_char_weight_scales_char_block():
 
 
 def test_from_state_rebuilds_identical_transform():
-    features = TextFeatures(min_df=1).fit(TEXTS)
+    features = make_features(min_df=1).fit(TEXTS)
     rebuilt = TextFeatures.from_state(features.settings(), features.vocabularies_, features.idfs_)
     assert (features.transform(TEXTS) != rebuilt.transform(TEXTS)).nnz == 0
 
 
 def test_min_df_falls_back_when_nothing_survives():
-    features = TextFeatures(min_df=5).fit(["alpha beta", "gamma delta"])
+    features = make_features(min_df=5).fit(["alpha beta", "gamma delta"])
     assert features.n_features > 0
 
 
 def test_all_empty_texts_cannot_be_fitted():
     with pytest.raises(ValueError, match="every training text is empty"):
-        TextFeatures().fit(["", "   "])
+        make_features().fit(["", "   "])
 
 
 def test_feature_names_follow_column_order():
-    features = TextFeatures(min_df=1).fit(TEXTS)
+    features = make_features(min_df=1).fit(TEXTS)
     names = features.feature_names()
     assert len(names) == features.n_features
     assert names[0][0] == "word" and names[-1][0] == "char"

@@ -33,7 +33,7 @@ import numpy as np
 from ._atomic import atomic_write
 from ._classifier import NewsClassifier, new_from_state
 from ._errors import ArtifactError
-from ._features import BLOCKS, TextFeatures
+from ._features import BLOCKS, FEATURE_PARAMS, TextFeatures
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load_model", "save_model"]
 
@@ -187,7 +187,7 @@ def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, A
     params, settings, classes = spec.get("params"), spec.get("features"), spec.get("classes")
     if not isinstance(params, dict) or set(params) - set(NewsClassifier().get_params()):
         raise reader.fail("'model.json' has unknown or malformed hyperparameters")
-    if not isinstance(settings, dict) or set(settings) != set(TextFeatures().settings()):
+    if not isinstance(settings, dict) or set(settings) != set(FEATURE_PARAMS):
         raise reader.fail("'model.json' has malformed feature settings")
     if not (_range(settings["word_ngram_range"]) and _range(settings["char_ngram_range"])):
         raise reader.fail("'model.json' has an invalid n-gram range")

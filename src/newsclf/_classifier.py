@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from ._features import TextFeatures
+from ._features import FEATURE_PARAMS, TextFeatures
 
 __all__ = ["Contribution", "NewsClassifier"]
 
@@ -128,13 +128,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:
             raise ValueError("need at least 2 distinct labels to fit a classifier")
-        features = TextFeatures(
-            word_ngram_range=self.word_ngram_range,
-            char_ngram_range=self.char_ngram_range,
-            min_df=self.min_df,
-            sublinear_tf=self.sublinear_tf,
-            char_weight=self.char_weight,
-        ).fit(texts)
+        features = TextFeatures(**{name: getattr(self, name) for name in FEATURE_PARAMS}).fit(texts)
         linear = LogisticRegression(
             C=self.C,
             class_weight=self.class_weight,

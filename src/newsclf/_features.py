@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-__all__ = ["BLOCKS", "MAX_TEXT_CHARS", "TextFeatures"]
+__all__ = ["BLOCKS", "FEATURE_PARAMS", "MAX_TEXT_CHARS", "TextFeatures"]
 
 #: Word tokens of one or more word characters: keeps "a", "3", "5G", "F1".
 WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -25,6 +25,9 @@ WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
 #: Texts are cut to this many characters before featurizing: headlines are far shorter, and
 #: the cap keeps one pathological multi-megabyte "line" from taking seconds and gigabytes.
 MAX_TEXT_CHARS = 10_000
+
+#: The featurizer's settings; the estimator holds them (and their defaults) as its own params.
+FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "min_df", "sublinear_tf", "char_weight")
 
 #: Feature blocks in the order they are stacked.
 BLOCKS = ("word", "char")
@@ -50,6 +53,8 @@ class _BlockSpec:
 class TextFeatures:
     """Word and character n-gram TF-IDF, each block L2-normalised, stacked side by side.
 
+    All settings are required: their defaults live in one place, :class:`NewsClassifier`.
+
     Parameters
     ----------
     word_ngram_range, char_ngram_range : tuple of int
@@ -65,11 +70,12 @@ class TextFeatures:
 
     def __init__(
         self,
-        word_ngram_range: tuple[int, int] = (1, 2),
-        char_ngram_range: tuple[int, int] = (3, 5),
-        min_df: int = 2,
-        sublinear_tf: bool = True,
-        char_weight: float = 1.0,
+        *,
+        word_ngram_range: tuple[int, int],
+        char_ngram_range: tuple[int, int],
+        min_df: int,
+        sublinear_tf: bool,
+        char_weight: float,
     ) -> None:
         self.word_ngram_range = tuple(word_ngram_range)
         self.char_ngram_range = tuple(char_ngram_range)
