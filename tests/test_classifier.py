@@ -137,3 +137,12 @@ def test_long_texts_are_cut_before_featurizing(tiny_model):
     assert np.array_equal(
         tiny_model.predict_proba([head + "vaccine " * 100_000]), tiny_model.predict_proba([head])
     )
+
+
+def test_learned_arrays_are_frozen_and_replacing_them_takes_effect(corpus):
+    model = NewsClassifier(min_df=1).fit(corpus.text, corpus.label)
+    before = model.predict_proba(["Crude oil climbs"])
+    with pytest.raises(ValueError, match="read-only"):
+        model.coef_[0, 0] = 1.0
+    model.coef_ = -model.coef_
+    assert not np.allclose(model.predict_proba(["Crude oil climbs"]), before)

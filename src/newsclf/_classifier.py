@@ -38,6 +38,14 @@ def as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
     return texts
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    # Learned arrays are frozen: predictions cache a transposed copy of coef_, which an
+    # in-place edit would silently leave stale. Assign a new array to change a model.
+    out = np.array(array, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
 def _as_labels(y: Iterable[object]) -> np.ndarray:
     """Labels as an int array when they are all integers, else as strings."""
     values = list(y)
@@ -137,8 +145,8 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         ).fit(features.transform(texts), labels)
         self.features_ = features
         self.classes_ = linear.classes_
-        self.coef_ = np.asarray(linear.coef_, dtype=np.float64)
-        self.intercept_ = np.asarray(linear.intercept_, dtype=np.float64)
+        self.coef_ = _read_only(linear.coef_)
+        self.intercept_ = _read_only(linear.intercept_)
         self.n_iter_ = linear.n_iter_
         from ._card import fit_card  # late import: the card module imports this one
 
@@ -149,9 +157,22 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Return the linear scores, shape ``(n, n_classes)`` (``(n,)`` for two labels)."""
         check_is_fitted(self, "coef_")
-        scores = self.features_.transform(as_texts(X)) @ self.coef_.T + self.intercept_
-        scores = np.asarray(scores)
+        scores = np.asarray(self.features_.transform(as_texts(X)) @ self._coef_t() + self.intercept_)
         return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_coef_t_cache", None)  # derived; rebuilt on first use
+        return state
+
+    def _coef_t(self) -> np.ndarray:
+        # sparse @ dense wants a C-ordered right operand; coef_.T is not, and scipy would copy
+        # all of it on every call. Keep one contiguous copy per coefficient array.
+        cached = getattr(self, "_coef_t_cache", None)
+        if cached is None or cached[0] is not self.coef_:
+            cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
+            self._coef_t_cache = cached
+        return cached[1]
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Return class probabilities, shape ``(n, n_classes)``, columns in ``classes_`` order."""
@@ -217,7 +238,7 @@ def new_from_state(
     model = NewsClassifier(**params)
     model.features_ = features
     model.classes_ = np.asarray(list(classes))
-    model.coef_ = np.asarray(coef, dtype=np.float64)
-    model.intercept_ = np.asarray(intercept, dtype=np.float64)
+    model.coef_ = _read_only(coef)
+    model.intercept_ = _read_only(intercept)
     model.card_ = card
     return model

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 __all__ = ["BLOCKS", "FEATURE_PARAMS", "MAX_TEXT_CHARS", "TextFeatures"]
 
@@ -31,6 +30,15 @@ FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "min_df", "sublinear_t
 
 #: Feature blocks in the order they are stacked.
 BLOCKS = ("word", "char")
+
+
+def _normalize_rows(matrix: sp.csr_matrix) -> None:
+    """Scale each row of a CSR matrix to unit L2 norm, in place (empty rows stay empty)."""
+    lengths = np.diff(matrix.indptr)
+    squares = np.add.reduceat(matrix.data**2, matrix.indptr[:-1][lengths > 0]) if matrix.nnz else []
+    norms = np.ones(matrix.shape[0])
+    norms[lengths > 0] = np.sqrt(squares)
+    matrix.data /= np.repeat(norms, lengths)
 
 
 @dataclass(frozen=True)
@@ -175,13 +183,13 @@ class TextFeatures:
             size = len(self.vocabularies_[name])
             if size == 0:
                 continue
-            counts = self._counters[name].transform(texts).tocsr()
+            block = self._counters[name].transform(texts).tocsr()
             if self.sublinear_tf:
-                np.log(counts.data, out=counts.data)
-                counts.data += 1.0
-            counts = counts @ sp.diags(self.idfs_[name])
-            block = normalize(counts, norm="l2", copy=False)
+                np.log(block.data, out=block.data)
+                block.data += 1.0
+            block.data *= self.idfs_[name][block.indices]  # tf x idf, entry by entry
+            _normalize_rows(block)
             if name == "char" and self.char_weight != 1.0:
-                block = block * self.char_weight
+                block.data *= self.char_weight
             blocks.append(block)
         return sp.hstack(blocks, format="csr", dtype=np.float64)
