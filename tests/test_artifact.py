@@ -143,6 +143,9 @@ def _json_edit(**updates):
         ({"model.json": _json_edit(classes=["a"])}, "labels must be 2 or more"),
         ({"model.json": _json_edit(classes="abc")}, "labels must be 2 or more"),
         ({"model.json": _json_edit(params=[])}, "hyperparameters"),
+        ({"model.json": lambda d: json.dumps({**json.loads(d), "params": {
+            **json.loads(d)["params"], "C": "abc"}}).encode()}, "invalid C: 'abc'"),
+        ({"arrays/coef.npy": lambda d: _npy(np.load(io.BytesIO(d)) * 1e300)}, "beyond +-1e+06"),
         ({"model.json": lambda d: json.dumps({**json.loads(d), "features": {
             **json.loads(d)["features"], "char_ngram_range": [5, 3]}}).encode()}, "invalid n-gram range"),
         ({"format.json": b'{"format": "newsclf-model", "version": true}'}, "bad format version"),
@@ -180,6 +183,15 @@ def test_corrupted_bytes_are_refused(tiny_model_path, tmp_path):
     bad.write_bytes(bytes(data))
     with pytest.raises(ArtifactError, match="corrupt"):
         load_model(bad)
+
+
+def test_missing_header_member_is_named(tiny_model_path, tmp_path):
+    with zipfile.ZipFile(tiny_model_path) as zin, zipfile.ZipFile(tmp_path / "h.newsclf", "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "format.json":
+                zout.writestr(info, zin.read(info.filename))
+    with pytest.raises(ArtifactError, match=r"member 'format\.json' is missing"):
+        load_model(tmp_path / "h.newsclf")
 
 
 def test_missing_member_is_refused(tiny_model_path, tmp_path):
@@ -253,3 +265,9 @@ def test_golden_model_file_predicts_as_recorded():
     np.testing.assert_allclose(
         model.predict_proba(expected["probes"]), expected["proba"], rtol=1e-12, atol=1e-15
     )
+
+
+def test_every_hyperparameter_is_validated_at_load():
+    from newsclf._artifact import _PARAM_CHECKS
+
+    assert set(_PARAM_CHECKS) == set(NewsClassifier().get_params())

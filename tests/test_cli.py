@@ -158,6 +158,16 @@ def test_train_errors_are_clear_and_without_traceback(cli, write, tmp_path, cont
     assert not (tmp_path / "m.newsclf").exists()
 
 
+def test_info_survives_a_malformed_card(cli, tiny_model, tmp_path):
+    from newsclf import load_model
+
+    model = load_model(tiny_model.save(tmp_path / "m.newsclf"))
+    model.card_ = {"labels": 5, "metrics": {"held_out": []}}
+    model.save(tmp_path / "odd.newsclf")
+    result = cli("info", tmp_path / "odd.newsclf")
+    assert "not in the expected form" in result.stdout and "Traceback" not in result.stderr
+
+
 def test_corrupt_model_error(cli, write):
     bad = write("bad.newsclf", b"PK\x03\x04 not really")
     result = cli("info", bad, check=False)

@@ -130,3 +130,51 @@ def test_strict_mode_names_line_and_reason(write):
 def test_bad_separator_option(write):
     with pytest.raises(DataError, match="one character"):
         _records(write("s.csv", "a,b\n"), sep=",,")
+
+
+def test_quote_inside_an_unquoted_field_is_text(write):
+    content = 'text,topic\n12" pizza oven sales soar,economy\n7" tablet launched,tech\nStocks fall,economy\n'
+    _, records = _records(write("inch.csv", content), text_col="text")
+    assert [r.status for r in records] == [Status.OK] * 3
+    assert records[0].text == '12" pizza oven sales soar'
+
+
+def test_quoted_field_spanning_many_lines(write, tmp_path):
+    import csv as csv_module
+
+    path = tmp_path / "span.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerows([["id", "text"], ["1", "para\n" * 250 + "end"], ["2", "after"]])
+    _, records = _records(path)
+    assert [r.fields[0] for r in records] == ["1", "2"] and [r.line for r in records] == [2, 253]
+
+
+def test_jsonl_key_is_guessed_from_the_first_object(write):
+    columns, records = _records(write("f.jsonl", 'not json\n\n{"title": "oil up", "id": 1}\n'))
+    assert columns == ["title"]
+    assert [r.status for r in records] == [Status.BAD_JSON, Status.EMPTY, Status.OK]
+
+
+def test_no_header_keeps_leading_blank_lines_and_names_a_bad_first_row(write):
+    _, records = _records(write("nh.csv", "\n\noil up,1\nstocks fall,2\n"), header=False, text_col="1")
+    assert [r.status for r in records] == [Status.EMPTY, Status.EMPTY, Status.OK, Status.OK]
+    assert [r.line for r in records] == [1, 2, 3, 4]
+    with pytest.raises(DataError, match=r"line 1: cannot read the first row.*unterminated quote"):
+        _records(write("bad.csv", '"oil,1\n'), header=False, text_col="1")
+
+
+def test_cr_only_line_ends(write):
+    _, records = _records(write("mac.txt", b"oil up\r\rstocks fall\r"))
+    assert [(r.line, r.text, r.status) for r in records] == [
+        (1, "oil up", Status.OK), (2, "", Status.EMPTY), (3, "stocks fall", Status.OK),
+    ]  # fmt: skip
+    _, records = _records(write("mac.csv", b"id,text\r1,oil up\r2,stocks\r"))
+    assert [r.fields for r in records] == [["1", "oil up"], ["2", "stocks"]]
+
+
+def test_options_that_do_not_fit(write):
+    with pytest.raises(DataError, match="--text-col applies to CSV"):
+        _records(write("h.txt", "oil\n"), text_col="title")
+    with pytest.raises(DataError, match="other than a quote"):
+        _records(write("s.csv", "a,b\n"), sep='"')

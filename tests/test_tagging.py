@@ -153,3 +153,49 @@ def test_unterminated_quote_loses_one_row_only(tiny_model, write, tmp_path):
     assert summary.rows == len(rows) == 49 and summary.unreadable == 1
     assert rows[0]["status"] == "bad_csv" and rows[0]["id"] == ""
     assert [r["id"] for r in rows[1:]] == [str(i) for i in range(2, 50)]
+
+
+def test_output_through_a_symlink_goes_to_its_target(tiny_model, write, tmp_path):
+    target = write("target.csv", "old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    tag_file(write("h.txt", "Crude oil climbs\n"), link, model=tiny_model)
+    assert link.is_symlink() and "energy" in target.read_text()
+
+
+def test_output_to_a_fifo_is_written_not_replaced(tiny_model, write, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    tag_file(write("h.txt", "Crude oil climbs\n"), fifo, model=tiny_model)
+    reader.join(timeout=30)
+    assert "energy" in received[0]
+    assert fifo.is_fifo()
+
+
+def test_stdout_without_a_binary_buffer(tiny_model, write):
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        tag_file(write("h.txt", "Crude oil climbs\n"), model=tiny_model)
+    assert "energy" in out.getvalue()
+
+
+def test_clashing_names_are_prefixed_until_free(tiny_model, write, tmp_path):
+    src = write("c.csv", "text,topic,newsclf_topic\nCrude oil climbs,a,b\n")
+    tag_file(src, tmp_path / "o.csv", model=tiny_model)
+    row = _read_csv(tmp_path / "o.csv")[0]
+    assert (row["topic"], row["newsclf_topic"], row["newsclf_newsclf_topic"]) == ("a", "b", "energy")
+
+
+def test_bad_top_k_fails_before_any_output(tiny_model, write, tmp_path):
+    with pytest.raises(ValueError, match="top_k"):
+        tag_file(write("h.txt", "oil\n"), tmp_path / "o.csv", model=tiny_model, top_k=0)
+    assert not (tmp_path / "o.csv").exists()

@@ -41,6 +41,7 @@ FORMAT_NAME = "newsclf-model"
 FORMAT_VERSION = 1
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed member timestamps: same model, same bytes
 _MAX_MEMBER_BYTES = 1 << 30  # refuse members that would inflate past 1 GiB (zip bombs)
+_MAX_WEIGHT = 1e6  # far beyond any fitted weight or idf; bounds scores so they cannot overflow
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -120,8 +121,9 @@ class _Reader:
         return self.archive.read(info)
 
     def json(self, name: str, data: bytes | None = None) -> Any:
+        data = self.raw(name) if data is None else data
         try:
-            return json.loads((self.raw(name) if data is None else data).decode("utf-8"))
+            return json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise self.fail(f"{name!r} is not valid JSON ({type(exc).__name__})") from None
 
@@ -134,6 +136,8 @@ class _Reader:
             raise self.fail(f"{name!r} must be a {ndim}-d float array, not {array.ndim}-d {array.dtype}")
         if not np.all(np.isfinite(array)):
             raise self.fail(f"{name!r} holds NaN or infinite values")
+        if array.size and np.max(np.abs(array)) > _MAX_WEIGHT:
+            raise self.fail(f"{name!r} holds values beyond +-{_MAX_WEIGHT:g}: no trained model does")
         return array.astype(np.float64, copy=False)
 
 
@@ -181,12 +185,41 @@ def _range(value: object) -> bool:
     )
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: What each hyperparameter of a stored model may be.
+_PARAM_CHECKS: dict[str, Any] = {
+    "C": lambda v: _number(v) and v > 0,
+    "class_weight": lambda v: v in (None, "balanced"),
+    "max_iter": lambda v: _whole(v) and v > 0,
+    "random_state": lambda v: v is None or _whole(v),
+    "min_df": lambda v: _whole(v) and v >= 1,
+    "sublinear_tf": lambda v: isinstance(v, bool),
+    "char_weight": lambda v: _number(v) and v > 0,
+    "word_ngram_range": lambda v: _range(v),
+    "char_ngram_range": lambda v: _range(v),
+}
+
+
+def _check_params(reader: _Reader, params: dict[str, Any]) -> None:
+    for name, value in params.items():
+        if not _PARAM_CHECKS[name](value):
+            raise reader.fail(f"'model.json' has an invalid {name}: {value!r}")
+
+
 def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     if not isinstance(spec, dict):
         raise reader.fail("'model.json' is not an object")
     params, settings, classes = spec.get("params"), spec.get("features"), spec.get("classes")
     if not isinstance(params, dict) or set(params) - set(NewsClassifier().get_params()):
         raise reader.fail("'model.json' has unknown or malformed hyperparameters")
+    _check_params(reader, params)
     if not isinstance(settings, dict) or set(settings) != set(FEATURE_PARAMS):
         raise reader.fail("'model.json' has malformed feature settings")
     if not (_range(settings["word_ngram_range"]) and _range(settings["char_ngram_range"])):

@@ -34,19 +34,20 @@ def check_output_path(
     """Fail early, before any long work, if ``path`` cannot receive an output file.
 
     Refuses a missing or unwritable directory, a path that is a directory, and a path that is
-    one of ``inputs`` (writing over the input while reading it would destroy it).
+    one of ``inputs`` (writing over the input while reading it would destroy it). Returns the
+    path with symbolic links resolved: output goes where a link points, not over the link.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     parent = target.parent
     if target.is_dir():
-        raise OutputError(f"{target}: is a directory; give a file name to write to")
+        raise OutputError(f"{path}: is a directory; give a file name to write to")
     if not parent.is_dir():
-        raise OutputError(f"{target}: cannot write there: directory {parent} does not exist")
+        raise OutputError(f"{path}: cannot write there: directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
-        raise OutputError(f"{target}: cannot write there: directory {parent} is not writable")
+        raise OutputError(f"{path}: cannot write there: directory {parent} is not writable")
     for source in inputs:
         if str(source) != "-" and target.exists() and Path(source).exists() and target.samefile(source):
-            raise OutputError(f"{target}: is also the input; write the output to another file")
+            raise OutputError(f"{path}: is also the input; write the output to another file")
     return target
 
 
@@ -55,9 +56,15 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) 
     """Open a temporary file beside ``path``; on success fsync and rename it onto ``path``.
 
     A crash or an exception leaves ``path`` untouched (and removes the temporary file), so a
-    half-written file never sits at the destination looking complete.
+    half-written file never sits at the destination looking complete. A symbolic link is
+    followed; an existing target that is not a regular file (``/dev/null``, a FIFO, a
+    terminal) is written directly, since renaming over it would replace the device itself.
     """
     target = check_output_path(path)
+    if target.exists() and not target.is_file():
+        with open(target, mode, **kwargs) as handle:
+            yield handle
+        return
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file normal permissions

@@ -108,8 +108,8 @@ def _add_csv_options(parser: argparse.ArgumentParser) -> None:
 
 def _separator(value: str) -> str:
     value = "\t" if value in ("\\t", "tab", "TAB") else value
-    if len(value) != 1:
-        raise argparse.ArgumentTypeError("must be one character (or \\t for tab)")
+    if len(value) != 1 or value in '"\r\n':
+        raise argparse.ArgumentTypeError("must be one character other than a quote or newline (\\t: tab)")
     return value
 
 
@@ -364,7 +364,12 @@ def _run_info(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(card)
         return 0
-    print(_describe_card(card))
+    try:
+        print(_describe_card(card))
+    except (KeyError, TypeError, AttributeError, ValueError):
+        # The card only describes the model (predictions never read it); show it as stored.
+        print(f"model: {card['path']}\n(the model card is not in the expected form; as stored:)")
+        _print_json(card)
     return 0
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "BATCH_SIZE",
     "Prediction",
     "bundled_model_path",
+    "check_top_k",
     "classify",
     "load_model",
     "predictions_from_proba",
@@ -80,7 +81,7 @@ def load_model(path: str | os.PathLike[str] | None = None, *, allow_pickle: bool
         return _bundled
 
 
-def _check_top_k(top_k: int | None) -> None:
+def check_top_k(top_k: int | None) -> None:
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
         raise ValueError(f"top_k must be a positive int or None, not {top_k!r}")
 
@@ -89,7 +90,7 @@ def predictions_from_proba(
     proba: np.ndarray, classes: np.ndarray, top_k: int | None = None
 ) -> list[Prediction]:
     """Turn a probability matrix into :class:`Prediction` objects."""
-    _check_top_k(top_k)
+    check_top_k(top_k)
     best = np.argmax(proba, axis=1)
     scores = proba[np.arange(len(proba)), best]
     if not top_k:
@@ -153,7 +154,7 @@ def classify(
     >>> classify("Brent crude climbs as OPEC+ extends output cuts").label  # doctest: +SKIP
     'energy'
     """
-    _check_top_k(top_k)
+    check_top_k(top_k)
     clf = resolve_model(model)
     if isinstance(text_or_texts, str):
         return _predict(clf, [text_or_texts], top_k)[0]

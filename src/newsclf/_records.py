@@ -5,9 +5,9 @@ one :class:`Record`, in order, and a record that cannot be read carries a ``stat
 why instead of being dropped. Training reads strictly (``strict=True``): the first problem
 raises a :class:`DataError` naming file, line and column.
 
-CSV records may span lines (quoted newlines). A record is assembled line by line while its
-quotes are unbalanced, up to :data:`MAX_RECORD_LINES` lines; an unterminated quote therefore
-costs one ``bad_csv`` row for its line, never the rest of the file.
+CSV records may span lines (quoted newlines): the csv module reads further lines only while a
+quoted field is open, up to :data:`MAX_RECORD_CHARS` characters. A quote that is never closed
+within that limit costs one ``bad_csv`` row for its line, never the rest of the file.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ._errors import DataError
 __all__ = [
     "DEFAULT_TEXT_COLUMNS",
     "FORMATS",
-    "MAX_RECORD_LINES",
+    "MAX_RECORD_CHARS",
     "Record",
     "RecordReader",
     "Status",
@@ -49,8 +49,8 @@ _EXTENSIONS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", "
 #: Text columns tried, in order, when a CSV or JSONL input does not name one.
 DEFAULT_TEXT_COLUMNS = ("text", "title", "headline")
 
-#: Longest CSV record, in physical lines, before an open quote is declared unterminated.
-MAX_RECORD_LINES = 200
+#: Longest CSV record, in characters, before an open quote is declared unterminated.
+MAX_RECORD_CHARS = 1_000_000
 
 _SEPARATORS = (",", ";", "\t")
 _SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -148,21 +148,32 @@ class _Lines:
     def __iter__(self) -> Iterator[tuple[int, str, bool]]:
         offset = 0
         try:
-            for raw in self._handle:
-                self._digest.update(raw)
-                self.line += 1
-                data = raw[3:] if self.line == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
-                try:
-                    yield self.line, data.decode("utf-8"), False
-                except UnicodeDecodeError as exc:
-                    if self._strict:
-                        self._raise_decode(data, exc, offset + len(raw) - len(data))
-                    yield self.line, data.decode("utf-8", errors="replace"), True
-                offset += len(raw)
+            for chunk in self._handle:
+                self._digest.update(chunk)
+                for raw in self._split_classic_mac(chunk):
+                    self.line += 1
+                    data = raw[3:] if self.line == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
+                    try:
+                        yield self.line, data.decode("utf-8"), False
+                    except UnicodeDecodeError as exc:
+                        if self._strict:
+                            self._raise_decode(data, exc, offset + len(raw) - len(data))
+                        yield self.line, data.decode("utf-8", errors="replace"), True
+                    offset += len(raw)
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise DataError(
                 f"{self._name}, line {self.line + 1}: truncated or corrupt gzip input ({exc})"
             ) from None
+
+    def _split_classic_mac(self, chunk: bytes) -> list[bytes]:
+        # A first "line" holding CRs but no LF is a file with CR-only line ends (classic Mac):
+        # split it on CR. Any other file is left alone: a lone CR there is data.
+        if self.line == 0 and not chunk.endswith(b"\n") and b"\r" in chunk.rstrip(b"\r"):
+            parts = chunk.split(b"\r")
+            if parts[-1] == b"":  # the file ended with a CR
+                parts.pop()
+            return [part + b"\n" for part in parts]
+        return [chunk]
 
     def _raise_decode(self, data: bytes, exc: UnicodeDecodeError, base: int) -> None:
         column = len(data[: exc.start].decode("utf-8", errors="replace")) + 1
@@ -213,8 +224,8 @@ class RecordReader:
     ) -> None:
         if fmt not in FORMATS:
             raise DataError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
-        if sep is not None and len(sep) != 1:
-            raise DataError(f"the separator must be one character, not {sep!r}")
+        if sep is not None and (len(sep) != 1 or sep in '"\r\n'):
+            raise DataError(f"the separator must be one character other than a quote or newline, not {sep!r}")
         self.name = name
         self.format = fmt
         self.strict = strict
@@ -226,14 +237,22 @@ class RecordReader:
         self._quoting = quoting
         self.text_col = text_col
         self.columns: list[str] = []
+        #: Every input name an output column must not clash with (JSONL: the first object's keys).
+        self.known_names: list[str] = []
         self._text_index: int | None = None
-        self._first: Record | None = None
+        self._first: list[Record] | None = None
         if fmt == "txt":
+            if text_col is not None:
+                raise DataError(
+                    f"{name}: --text-col applies to CSV, TSV and JSONL input, but this input is read "
+                    "as plain text lines (pass --input-format for another format)"
+                )
             self.columns = ["text"]
         elif fmt == "jsonl":
             self._prepare_jsonl(guess_text)
         else:
             self._prepare_csv(guess_text)
+        self.known_names = self.known_names or list(self.columns)
 
     @property
     def sha256(self) -> str:
@@ -248,25 +267,27 @@ class RecordReader:
 
     # -- CSV ------------------------------------------------------------------------------------
     def _prepare_csv(self, guess_text: bool) -> None:
+        blanks: list[Record] = []  # blank lines before the first row: data rows without a header
         while True:
             first = self._next_line()
             if first is None:
                 raise DataError(f"{self.name}: the file is empty")
             if first[1].strip():
                 break
+            blanks.append(Record(first[0], [], "", Status.EMPTY))
         self._pushed.appendleft(first)
         self._sep = self._sep or pick_separator(first[1], self.name)
+        record = self._read_csv_record()
+        if record is None or record.status not in Status.TAGGABLE:
+            what = "header" if self._header else "first row (to count the columns)"
+            raise DataError(
+                f"{self.name}, line {first[0]}: cannot read the {what}: {record and record.detail}"
+            )
         if self._header:
-            record = self._read_csv_record()
-            if record is None or record.status != Status.OK:
-                raise DataError(
-                    f"{self.name}, line {first[0]}: cannot read the header ({record and record.detail})"
-                )
             self.columns = [c.strip() for c in record.fields]
         else:
-            self._first = self._read_csv_record()
-            width = len(self._first.fields) if self._first else 0
-            self.columns = [str(i + 1) for i in range(width)]
+            self._first = [*blanks, record]
+            self.columns = [str(i + 1) for i in range(len(record.fields))]
         if self.text_col is not None:
             self._text_index = find_column(self.columns, self.text_col, self.name, "text")
         elif guess_text:
@@ -281,51 +302,49 @@ class RecordReader:
             self._text_index = folded.index(found[0])
             self.text_col = self.columns[self._text_index]
 
-    def _parse(self, lines: list[str]) -> list[str]:
-        text = lines[0]
-        if len(lines) == 1 and '"' not in text and "\r" not in text.rstrip("\r\n"):
-            return text.rstrip("\r\n").split(self._sep)  # fast path: what csv would give
-        quoting = csv.QUOTE_MINIMAL if self._quoting else csv.QUOTE_NONE
-        rows = list(csv.reader(lines, delimiter=self._sep or ",", quoting=quoting, strict=True))
-        if len(rows) != 1:
-            raise csv.Error(f"{len(lines)} lines hold {len(rows)} records")
-        return rows[0]
-
     def _read_csv_record(self) -> Record | None:
         first = self._next_line()
         if first is None:
             return None
-        start, text, _ = first
+        start, text, bad = first
         if not text.strip("\r\n"):
             return Record(start, [], "", Status.EMPTY)
+        sep = self._sep or ","
+        if '"' not in text and "\r" not in text.rstrip("\r\n"):
+            # Fast path, exactly what the csv module would give for a line without quotes.
+            return Record(start, text.rstrip("\r\n").split(sep), "", Status.BAD_UTF8 if bad else Status.OK)
+        # The csv module reads lines from `feed` only while the record is open (a quoted
+        # field spanning lines), so `span` ends up holding exactly this record's lines.
         span = [first]
-        quotes = text.count('"') if self._quoting else 0
-        while quotes % 2 and len(span) < MAX_RECORD_LINES:
-            following = self._next_line()
-            if following is None:
-                break
-            span.append(following)
-            quotes += following[1].count('"')
-        error = "unterminated quote" if quotes % 2 else ""
-        fields: list[str] = []
-        if not error:
-            try:
-                fields = self._parse([t for _, t, _ in span])
-            except csv.Error as exc:
-                error = f"malformed CSV ({exc})"
-        if error:
+        size = len(text)
+
+        def feed() -> Iterator[str]:
+            nonlocal size
+            yield text
+            while size < MAX_RECORD_CHARS and (following := self._next_line()) is not None:
+                span.append(following)
+                size += len(following[1])
+                yield following[1]
+
+        quoting = csv.QUOTE_MINIMAL if self._quoting else csv.QUOTE_NONE
+        reader = csv.reader(feed(), delimiter=sep, quoting=quoting, strict=True)
+        try:
+            fields = next(reader)
+        except csv.Error as exc:
             # Only this line is lost to the bad record; the lines after it are read afresh.
             self._pushed.extendleft(reversed(span[1:]))
-            return Record(start, [], "", Status.BAD_CSV, error)
+            reason = (
+                "unterminated quote" if "unexpected end of data" in str(exc) else f"malformed CSV ({exc})"
+            )
+            return Record(start, [], "", Status.BAD_CSV, reason)
         return Record(start, fields, "", Status.BAD_UTF8 if any(b for _, _, b in span) else Status.OK)
 
     def _iter_csv(self) -> Iterator[Record]:
         width = len(self.columns)
         index = self._text_index
-        pending = self._first
+        pending = deque(self._first or ())
         while True:
-            record = pending if pending is not None else self._read_csv_record()
-            pending = None
+            record = pending.popleft() if pending else self._read_csv_record()
             if record is None:
                 return
             if record.status in Status.TAGGABLE and len(record.fields) != width:
@@ -354,23 +373,30 @@ class RecordReader:
 
     # -- JSON lines ---------------------------------------------------------------------------
     def _prepare_jsonl(self, guess_text: bool) -> None:
-        if self.text_col is None:
-            first = self._next_line()
-            if first is not None:
-                self._pushed.appendleft(first)
-                record = self._json_record(*first, key=None)
-                if record.obj is not None and guess_text:
-                    folded = {k.lower(): k for k in record.obj}
-                    found = [folded[c] for c in DEFAULT_TEXT_COLUMNS if c in folded]
-                    if not found:
-                        listed = ", ".join(repr(k) for k in record.obj)
-                        raise DataError(
-                            f"{self.name}, line 1: no text key given and none named "
-                            f"{', '.join(DEFAULT_TEXT_COLUMNS)}; pass --text-col (the keys are: {listed})"
-                        )
-                    self.text_col = found[0]
+        # Peek (then push back) lines up to the first JSON object: its keys name the output's
+        # columns and, unless text_col is given, tell which key holds the text.
+        peeked: list[tuple[int, str, bool]] = []
+        first_obj: dict[str, Any] | None = None
+        while len(peeked) < 1000 and (item := self._next_line()) is not None:
+            peeked.append(item)
+            first_obj = self._json_record(*item, key=None).obj
+            if first_obj is not None:
+                break
+        self._pushed.extendleft(reversed(peeked))
+        keys = list(first_obj or {})
+        if self.text_col is None and first_obj is not None and guess_text:
+            folded = {k.lower(): k for k in first_obj}
+            found = [folded[c] for c in DEFAULT_TEXT_COLUMNS if c in folded]
+            if not found:
+                listed = ", ".join(repr(k) for k in first_obj)
+                raise DataError(
+                    f"{self.name}, line {peeked[-1][0]}: no text key given and none named "
+                    f"{', '.join(DEFAULT_TEXT_COLUMNS)}; pass --text-col (the keys are: {listed})"
+                )
+            self.text_col = found[0]
         self.text_col = self.text_col or DEFAULT_TEXT_COLUMNS[0]
         self.columns = [self.text_col]
+        self.known_names = [*keys, self.text_col]
 
     def _json_record(self, number: int, raw: str, bad: bool, key: str | None) -> Record:
         stripped = raw.strip()

@@ -15,10 +15,10 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from ._atomic import atomic_write, check_output_path
+from ._atomic import OutputError, atomic_write, check_output_path
 from ._classifier import NewsClassifier
 from ._errors import DataError
-from ._prediction import BATCH_SIZE, Prediction, predictions_from_proba, resolve_model
+from ._prediction import BATCH_SIZE, Prediction, check_top_k, predictions_from_proba, resolve_model
 from ._records import Record, Status, open_records
 
 __all__ = ["OUTPUT_COLUMNS", "TagSummary", "output_names", "tag_file"]
@@ -64,10 +64,11 @@ class TagSummary:
 
 
 def output_names(columns: list[str], top_k: int | None) -> list[str]:
-    """Names of the appended columns: ``topic`` etc., or ``newsclf_topic`` etc. on a clash."""
-    wanted = [*OUTPUT_COLUMNS, *(["alternatives"] if top_k else [])]
-    clash = any(name in columns for name in wanted)
-    return [f"newsclf_{name}" if clash else name for name in wanted]
+    """Names of the appended columns: ``topic`` etc., prefixed ``newsclf_`` (again) on a clash."""
+    names = [*OUTPUT_COLUMNS, *(["alternatives"] if top_k else [])]
+    while any(name in columns for name in names):
+        names = [f"newsclf_{name}" for name in names]
+    return names
 
 
 def _alternatives(pred: Prediction | None) -> str:
@@ -106,7 +107,10 @@ class _JsonlWriter:
         )
         for name in self._names:  # a later JSON object may hold one of our keys: keep its value
             if name in obj:
-                obj[f"input_{name}"] = obj.pop(name)
+                kept = f"input_{name}"
+                while kept in obj:
+                    kept = f"input_{kept}"
+                obj[kept] = obj.pop(name)
         topic, score, status, line = self._names[:4]
         obj[topic] = pred.label if pred else None
         obj[score] = round(pred.score, 6) if pred else None
@@ -134,8 +138,15 @@ def _output_format(output: str | None, fmt: str | None) -> str:
 @contextlib.contextmanager
 def _open_output(output: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
     if output is None or str(output) == "-":
+        if sys.stdout is None:
+            raise OutputError("there is no standard output to write to; pass an output file")
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a notebook or a redirect_stdout(StringIO): text only
+            yield sys.stdout
+            return
         # UTF-8 whatever the locale says, and no newline translation (the CSV sets its own).
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
         try:
             yield stream
             stream.flush()
@@ -191,6 +202,7 @@ def tag_file(
     line instead. A file output is written to a temporary file and renamed at the end, so a
     failed run leaves no partial file behind. ``header``/``quoting``/``sep`` describe CSV input.
     """
+    check_top_k(top_k)
     if output is not None and str(output) != "-":
         check_output_path(output, inputs=(source,))
     clf = resolve_model(model)
@@ -202,7 +214,7 @@ def tag_file(
     ) as reader:
         records = iter(reader)
         with _open_output(output) as handle, _progress(quiet, reader.name) as bar:
-            writer = _WRITERS[out_fmt](handle, reader.columns, output_names(reader.columns, top_k))
+            writer = _WRITERS[out_fmt](handle, reader.columns, output_names(reader.known_names, top_k))
             while batch := list(islice(records, batch_size)):
                 for record, pred in zip(batch, _tag_batch(clf, batch, top_k)):
                     writer.write(record, pred)
