@@ -147,7 +147,9 @@ def _json_edit(**updates):
             **json.loads(d)["params"], "C": "abc"}}).encode()}, "invalid C: 'abc'"),
         ({"arrays/coef.npy": lambda d: _npy(np.load(io.BytesIO(d)) * 1e300)}, "beyond +-1e+06"),
         ({"model.json": lambda d: json.dumps({**json.loads(d), "features": {
-            **json.loads(d)["features"], "char_ngram_range": [5, 3]}}).encode()}, "invalid n-gram range"),
+            **json.loads(d)["features"], "char_ngram_range": [5, 3]}}).encode()}, "invalid feature setting"),
+        ({"model.json": lambda d: json.dumps({**json.loads(d), "features": {
+            **json.loads(d)["features"], "char_weight": 1e308}}).encode()}, "char_weight: 1e+308"),
         ({"format.json": b'{"format": "newsclf-model", "version": true}'}, "bad format version"),
         ({"card.json": b"[1, 2]"}, "'card.json' is not an object"),
         ({"checksums.json": b"[]"}, "checksums.json"),

@@ -178,3 +178,26 @@ def test_options_that_do_not_fit(write):
         _records(write("h.txt", "oil\n"), text_col="title")
     with pytest.raises(DataError, match="other than a quote"):
         _records(write("s.csv", "a,b\n"), sep='"')
+
+
+def test_dirty_stretch_after_an_unterminated_quote_is_read_in_linear_time(write):
+    # Every line closes one quoted field and opens another: the first record never ends.
+    path = write("zigzag.csv", "id,text,z\n" + 'a",b,"c\n' * 3000)
+    with open_records(path) as reader:
+        calls = 0
+        next_line = reader._next_line
+
+        def counting():
+            nonlocal calls
+            calls += 1
+            return next_line()
+
+        reader._next_line = counting
+        records = list(reader)
+    assert len(records) == 3000 and all(r.status == Status.BAD_CSV for r in records)
+    assert calls < 3 * 3000 + 10  # each line read at most a few times, not once per later line
+
+
+def test_spaces_only_line_is_blank(write):
+    _, records = _records(write("s.csv", "id,text\n   \n1,oil\n"))
+    assert [(r.status, r.line) for r in records] == [(Status.EMPTY, 2), (Status.OK, 3)]

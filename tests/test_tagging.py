@@ -199,3 +199,29 @@ def test_bad_top_k_fails_before_any_output(tiny_model, write, tmp_path):
     with pytest.raises(ValueError, match="top_k"):
         tag_file(write("h.txt", "oil\n"), tmp_path / "o.csv", model=tiny_model, top_k=0)
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_stream_paths_are_written_directly(tiny_model, write):
+    import os
+    import threading
+
+    read_fd, write_fd = os.pipe()
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.append(os.fdopen(read_fd).read()))
+    reader.start()
+    try:
+        tag_file(write("h.txt", "Crude oil climbs\n"), f"/proc/self/fd/{write_fd}", model=tiny_model)
+    finally:
+        os.close(write_fd)
+    reader.join(timeout=30)
+    assert "energy" in chunks[0]
+
+
+def test_symlink_loop_is_refused(tiny_model, write, tmp_path):
+    from newsclf._atomic import OutputError
+
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    with pytest.raises(OutputError, match="cannot write there"):
+        tag_file(write("h.txt", "oil\n"), loop, model=tiny_model)
+    assert loop.is_symlink()

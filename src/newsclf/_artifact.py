@@ -201,7 +201,7 @@ _PARAM_CHECKS: dict[str, Any] = {
     "random_state": lambda v: v is None or _whole(v),
     "min_df": lambda v: _whole(v) and v >= 1,
     "sublinear_tf": lambda v: isinstance(v, bool),
-    "char_weight": lambda v: _number(v) and v > 0,
+    "char_weight": lambda v: _number(v) and 0 < v <= _MAX_WEIGHT,
     "word_ngram_range": lambda v: _range(v),
     "char_ngram_range": lambda v: _range(v),
 }
@@ -222,15 +222,9 @@ def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, A
     _check_params(reader, params)
     if not isinstance(settings, dict) or set(settings) != set(FEATURE_PARAMS):
         raise reader.fail("'model.json' has malformed feature settings")
-    if not (_range(settings["word_ngram_range"]) and _range(settings["char_ngram_range"])):
-        raise reader.fail("'model.json' has an invalid n-gram range")
-    min_df, weight = settings["min_df"], settings["char_weight"]
-    if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
-        raise reader.fail("'model.json' has an invalid min_df")
-    if not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
-        raise reader.fail("'model.json' has an invalid char_weight")
-    if not isinstance(settings["sublinear_tf"], bool):
-        raise reader.fail("'model.json' has an invalid sublinear_tf")
+    for name in FEATURE_PARAMS:  # the same rules as the hyperparameters they come from
+        if not _PARAM_CHECKS[name](settings[name]):
+            raise reader.fail(f"'model.json' has an invalid feature setting {name}: {settings[name]!r}")
     kinds = {type(c) for c in classes} if isinstance(classes, list) else set()
     if kinds not in ({str}, {int}) or len(set(classes)) != len(classes) or len(classes) < 2:
         raise reader.fail("'model.json' labels must be 2 or more distinct strings (or integers)")

@@ -28,6 +28,11 @@ class OutputError(NewsclfError, OSError):
     """An output file cannot be written where asked."""
 
 
+def _is_special(path: str | os.PathLike[str]) -> bool:
+    # /dev/stdout, /dev/null, /proc/self/fd/N...: streams and devices, never renamed over.
+    return os.path.abspath(path).startswith(("/dev/", "/proc/"))
+
+
 def check_output_path(
     path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = ()
 ) -> Path:
@@ -37,7 +42,12 @@ def check_output_path(
     one of ``inputs`` (writing over the input while reading it would destroy it). Returns the
     path with symbolic links resolved: output goes where a link points, not over the link.
     """
-    target = Path(os.path.realpath(path))
+    if _is_special(path):
+        return Path(path)
+    try:
+        target = Path(os.path.realpath(path, strict=Path(path).is_symlink()))
+    except OSError as exc:  # a symbolic link loop, or a dangling link
+        raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
     parent = target.parent
     if target.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name to write to")
@@ -57,11 +67,12 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) 
 
     A crash or an exception leaves ``path`` untouched (and removes the temporary file), so a
     half-written file never sits at the destination looking complete. A symbolic link is
-    followed; an existing target that is not a regular file (``/dev/null``, a FIFO, a
-    terminal) is written directly, since renaming over it would replace the device itself.
+    followed; a target under ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/null``) or that
+    exists and is not a regular file (a FIFO) is written directly, since renaming over it
+    would replace the device or the stream's file itself.
     """
     target = check_output_path(path)
-    if target.exists() and not target.is_file():
+    if _is_special(target) or (target.exists() and not target.is_file()):
         with open(target, mode, **kwargs) as handle:
             yield handle
         return

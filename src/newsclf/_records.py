@@ -7,7 +7,8 @@ raises a :class:`DataError` naming file, line and column.
 
 CSV records may span lines (quoted newlines): the csv module reads further lines only while a
 quoted field is open, up to :data:`MAX_RECORD_CHARS` characters. A quote that is never closed
-within that limit costs one ``bad_csv`` row for its line, never the rest of the file.
+within that limit costs one ``bad_csv`` row for its line, never the rest of the file: the lines
+read past it are parsed again, one line per record.
 """
 
 from __future__ import annotations
@@ -241,6 +242,7 @@ class RecordReader:
         self.known_names: list[str] = []
         self._text_index: int | None = None
         self._first: list[Record] | None = None
+        self._single_lines_until = 0
         if fmt == "txt":
             if text_col is not None:
                 raise DataError(
@@ -307,7 +309,7 @@ class RecordReader:
         if first is None:
             return None
         start, text, bad = first
-        if not text.strip("\r\n"):
+        if not text.strip(" \r\n"):  # blank, or spaces only
             return Record(start, [], "", Status.EMPTY)
         sep = self._sep or ","
         if '"' not in text and "\r" not in text.rstrip("\r\n"):
@@ -318,10 +320,14 @@ class RecordReader:
         span = [first]
         size = len(text)
 
+        # Lines already read past an unterminated quote are parsed alone: rescanning each of
+        # them up to the limit again would make such a dirty stretch cost quadratic time.
+        limit = 0 if start <= self._single_lines_until else MAX_RECORD_CHARS
+
         def feed() -> Iterator[str]:
             nonlocal size
             yield text
-            while size < MAX_RECORD_CHARS and (following := self._next_line()) is not None:
+            while size < limit and (following := self._next_line()) is not None:
                 span.append(following)
                 size += len(following[1])
                 yield following[1]
@@ -333,6 +339,7 @@ class RecordReader:
         except csv.Error as exc:
             # Only this line is lost to the bad record; the lines after it are read afresh.
             self._pushed.extendleft(reversed(span[1:]))
+            self._single_lines_until = max(self._single_lines_until, span[-1][0])
             reason = (
                 "unterminated quote" if "unexpected end of data" in str(exc) else f"malformed CSV ({exc})"
             )
