@@ -293,16 +293,8 @@ class RecordReader:
         if self.text_col is not None:
             self._text_index = find_column(self.columns, self.text_col, self.name, "text")
         elif guess_text:
-            folded = [c.lower() for c in self.columns]
-            found = [c for c in DEFAULT_TEXT_COLUMNS if c in folded]
-            if not found:
-                listed = ", ".join(repr(c) for c in self.columns)
-                raise DataError(
-                    f"{self.name}, line 1: no text column given and none named "
-                    f"{', '.join(DEFAULT_TEXT_COLUMNS)}; pass --text-col (the columns are: {listed})"
-                )
-            self._text_index = folded.index(found[0])
-            self.text_col = self.columns[self._text_index]
+            self.text_col = self._guess_text_name(self.columns, first[0], "column")
+            self._text_index = self.columns.index(self.text_col)
 
     def _read_csv_record(self) -> Record | None:
         first = self._next_line()
@@ -392,15 +384,7 @@ class RecordReader:
         self._pushed.extendleft(reversed(peeked))
         keys = list(first_obj or {})
         if self.text_col is None and first_obj is not None and guess_text:
-            folded = {k.lower(): k for k in first_obj}
-            found = [folded[c] for c in DEFAULT_TEXT_COLUMNS if c in folded]
-            if not found:
-                listed = ", ".join(repr(k) for k in first_obj)
-                raise DataError(
-                    f"{self.name}, line {peeked[-1][0]}: no text key given and none named "
-                    f"{', '.join(DEFAULT_TEXT_COLUMNS)}; pass --text-col (the keys are: {listed})"
-                )
-            self.text_col = found[0]
+            self.text_col = self._guess_text_name(keys, peeked[-1][0], "key")
         self.text_col = self.text_col or DEFAULT_TEXT_COLUMNS[0]
         self.columns = [self.text_col]
         self.known_names = [*keys, self.text_col]
@@ -415,12 +399,13 @@ class RecordReader:
             return Record(number, [""], "", Status.BAD_JSON, "not valid JSON")
         if not isinstance(obj, dict):
             return Record(number, [""], "", Status.BAD_JSON, "not a JSON object")
-        try:  # JSON may carry lone surrogates ("\ud800"), which no UTF-8 output can hold
-            stripped.encode("utf-8")
-            json.dumps(obj, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            obj = json.loads(json.dumps(obj, ensure_ascii=False).encode("utf-8", "replace").decode("utf-8"))
-            bad = True
+        if "\\u" in stripped:  # only an escape can make a lone surrogate, which no UTF-8 can hold
+            dumped = json.dumps(obj, ensure_ascii=False)
+            try:
+                dumped.encode("utf-8")
+            except UnicodeEncodeError:
+                obj = json.loads(dumped.encode("utf-8", "replace").decode("utf-8"))
+                bad = True
         value = obj.get(key) if key is not None else None
         if key is not None and not isinstance(value, str):
             return Record(number, [""], "", Status.NO_TEXT, f"no string value for key {key!r}", obj)
@@ -433,6 +418,18 @@ class RecordReader:
             yield self._checked(self._json_record(*item, key=self.text_col))
 
     # -- common ---------------------------------------------------------------------------------
+    def _guess_text_name(self, names: list[str], line: int, kind: str) -> str:
+        """Return the first of DEFAULT_TEXT_COLUMNS among ``names``, ignoring case."""
+        for wanted in DEFAULT_TEXT_COLUMNS:
+            for name in names:
+                if name.lower() == wanted:
+                    return name
+        raise DataError(
+            f"{self.name}, line {line}: no text {kind} given and none named "
+            f"{', '.join(DEFAULT_TEXT_COLUMNS)}; pass --text-col (the {kind}s are: "
+            f"{', '.join(repr(n) for n in names)})"
+        )
+
     def _checked(self, record: Record) -> Record:
         if self.strict and record.status not in (Status.OK, Status.EMPTY):
             raise DataError(f"{self.name}, line {record.line}: {record.detail or record.status}")
