@@ -36,6 +36,7 @@ def test_csv_keeps_columns_and_top_k(tiny_model, write, tmp_path):
     assert rows[0]["id"] == "7" and rows[0]["topic"] == "health"
     assert rows[0]["alternatives"].startswith("health:")
     assert rows[1]["status"] == Status.RAGGED and rows[1]["line"] == "3"
+    assert rows[1]["topic"] == "" and rows[1]["score"] == ""
     assert summary.unreadable == 1
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "check_top_k",
     "classify",
     "load_model",
+    "predict_texts",
     "predictions_from_proba",
     "resolve_model",
 ]
@@ -157,11 +158,11 @@ def classify(
     check_top_k(top_k)
     clf = resolve_model(model)
     if isinstance(text_or_texts, str):
-        return _predict(clf, [text_or_texts], top_k)[0]
+        return predict_texts(clf, [text_or_texts], top_k)[0] or EMPTY
     texts = as_texts(text_or_texts, where="texts")
     out: list[Prediction] = []
     for start in range(0, len(texts), BATCH_SIZE):
-        out.extend(_predict(clf, texts[start : start + BATCH_SIZE], top_k))
+        out.extend(p or EMPTY for p in predict_texts(clf, texts[start : start + BATCH_SIZE], top_k))
     return out
 
 
@@ -169,8 +170,9 @@ def classify(
 EMPTY = Prediction(label="", score=0.0)
 
 
-def _predict(clf: NewsClassifier, texts: list[str], top_k: int | None) -> list[Prediction]:
-    out = [EMPTY] * len(texts)
+def predict_texts(clf: NewsClassifier, texts: list[str], top_k: int | None) -> list[Prediction | None]:
+    """Predict every text in one batch; ``None`` for an empty or whitespace-only one."""
+    out: list[Prediction | None] = [None] * len(texts)
     filled = [i for i, text in enumerate(texts) if text.strip()]
     if filled:
         proba = clf.predict_proba([texts[i] for i in filled])

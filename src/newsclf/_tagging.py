@@ -18,7 +18,7 @@ from typing import IO, Any
 from ._atomic import OutputError, atomic_write, check_output_path
 from ._classifier import NewsClassifier
 from ._errors import DataError
-from ._prediction import BATCH_SIZE, Prediction, check_top_k, predictions_from_proba, resolve_model
+from ._prediction import BATCH_SIZE, Prediction, check_top_k, predict_texts, resolve_model
 from ._records import Record, Status, open_records
 
 __all__ = ["OUTPUT_COLUMNS", "TagSummary", "output_names", "tag_file"]
@@ -165,16 +165,6 @@ def _progress(quiet: bool, name: str) -> Any:
     return tqdm(desc=f"tagging {name}", unit=" rows", file=sys.stderr, dynamic_ncols=True)
 
 
-def _tag_batch(model: NewsClassifier, batch: list[Record], top_k: int | None) -> list[Prediction | None]:
-    taggable = [i for i, r in enumerate(batch) if r.status in Status.TAGGABLE]
-    out: list[Prediction | None] = [None] * len(batch)
-    if taggable:
-        proba = model.predict_proba([batch[i].text for i in taggable])
-        for i, pred in zip(taggable, predictions_from_proba(proba, model.classes_, top_k)):
-            out[i] = pred
-    return out
-
-
 def tag_file(
     source: str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
@@ -216,7 +206,8 @@ def tag_file(
         with _open_output(output) as handle, _progress(quiet, reader.name) as bar:
             writer = _WRITERS[out_fmt](handle, reader.columns, output_names(reader.known_names, top_k))
             while batch := list(islice(records, batch_size)):
-                for record, pred in zip(batch, _tag_batch(clf, batch, top_k)):
+                # Unreadable and empty records carry no text, so they get no prediction.
+                for record, pred in zip(batch, predict_texts(clf, [r.text for r in batch], top_k)):
                     writer.write(record, pred)
                     summary.count(record)
                 if bar is not None:
