@@ -40,16 +40,24 @@ def test_classify_text_and_json(cli, tmp_path):
             "positive number",
         ),
         (["train", "d.csv", "--text-col", "t", "--label-col", "l", "-o", "m", "--seed", "-1"], "from 0 to"),
-        (
-            ["train", "d.csv", "--text-col", "t", "--label-col", "l", "-o", "m", "--sep", ",,"],
-            "one character",
-        ),
-        (["tag", "d.csv", "--sep", ",,"], "one character"),
     ],
 )
 def test_usage_errors(cli, args, message):
     result = cli(*args, check=False)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("verb", ["train", "tag"])
+def test_unusable_separator(cli, write, tmp_path, verb):
+    data = write("d.csv", "text,label\na,b\n")
+    extra = (
+        ["--text-col", "text", "--label-col", "label", "-o", tmp_path / "m.newsclf"]
+        if verb == "train"
+        else []
+    )
+    result = cli(verb, data, *extra, "--sep", ",,", check=False)
+    assert result.returncode == 1 and "one character other than a quote" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_classify_empty_text(cli):
