@@ -34,7 +34,7 @@ class LabeledData:
     duplicates_dropped: int = 0
     conflicting_texts: int = 0
     sha256: str = ""
-    examples: dict[str, list[int]] = field(default_factory=dict)
+    first_lines: dict[str, int] = field(default_factory=dict)  # label -> line of its first row
 
     def summary(self) -> dict[str, Any]:
         """Return the row accounting as JSON-ready data (goes into the model card)."""
@@ -116,7 +116,7 @@ def read_labeled(
         data.texts.append(text)
         data.labels.append(label)
         data.lines.append(line)
-        data.examples.setdefault(label, []).append(line)
+        data.first_lines.setdefault(label, line)
     data.conflicting_texts = sum(1 for found in labels_of.values() if len(found) > 1)
     if not data.texts:
         raise DataError(

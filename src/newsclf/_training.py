@@ -41,7 +41,7 @@ def _check_labels(data: LabeledData, label_col: str) -> None:
         )
     rare = sorted(label for label, n in counts.items() if n < 2)
     if rare:
-        where = "; ".join(f"{label!r} (line {data.examples[label][0]})" for label in rare[:10])
+        where = "; ".join(f"{label!r} (line {data.first_lines[label]})" for label in rare[:10])
         more = f"; and {len(rare) - 10} more" if len(rare) > 10 else ""
         raise DataError(
             f"{data.source}, column {label_col!r}: {len(rare)} label(s) have fewer than 2 examples, "
