@@ -176,21 +176,21 @@ def _verified_members(reader: _Reader) -> dict[str, bytes]:
     return data
 
 
-def _range(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        and 1 <= value[0] <= value[1] <= 20
-    )
-
-
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _range(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(_whole(v) for v in value)
+        and 1 <= value[0] <= value[1] <= 20
+    )
 
 
 #: What each hyperparameter of a stored model may be.
