@@ -145,6 +145,8 @@ def _json_edit(**updates):
         ({"model.json": _json_edit(params=[])}, "hyperparameters"),
         ({"model.json": lambda d: json.dumps({**json.loads(d), "params": {
             **json.loads(d)["params"], "C": "abc"}}).encode()}, "invalid C: 'abc'"),
+        ({"model.json": lambda d: json.dumps({**json.loads(d), "params": {
+            **json.loads(d)["params"], "min_df": 7}}).encode()}, "gives min_df as 7 and as 1"),
         ({"arrays/coef.npy": lambda d: _npy(np.load(io.BytesIO(d)) * 1e300)}, "beyond +-1e+06"),
         ({"model.json": lambda d: json.dumps({**json.loads(d), "features": {
             **json.loads(d)["features"], "char_ngram_range": [5, 3]}}).encode()}, "invalid feature setting"),

@@ -225,6 +225,8 @@ def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, A
     for name in FEATURE_PARAMS:  # the same rules as the hyperparameters they come from
         if not _PARAM_CHECKS[name](settings[name]):
             raise reader.fail(f"'model.json' has an invalid feature setting {name}: {settings[name]!r}")
+        if name in params and params[name] != settings[name]:  # stored twice: must agree
+            raise reader.fail(f"'model.json' gives {name} as {params[name]!r} and as {settings[name]!r}")
     kinds = {type(c) for c in classes} if isinstance(classes, list) else set()
     if kinds not in ({str}, {int}) or len(set(classes)) != len(classes) or len(classes) < 2:
         raise reader.fail("'model.json' labels must be 2 or more distinct strings (or integers)")
