@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+
+from newsclf import _ngrams
+from newsclf._features import WORD_TOKEN_PATTERN
+from newsclf._ngrams import NgramCounter
+
+TRAIN = [
+    "Brent crude climbs as OPEC+ extends output cuts",
+    "Foreign ministers of Georgia and Kazakhstan discuss transit corridor",
+    "Arsenal sign Brazilian midfielder",
+    "crude oil output cuts extended",
+    "İstanbul hosts talks; ǅemal's café wins award",
+]
+
+
+def reference(texts, vocabulary, analyzer, ngram_range):
+    if not vocabulary:  # CountVectorizer refuses an empty vocabulary
+        return sp.csr_matrix((len(texts), 0))
+    kwargs = {"token_pattern": WORD_TOKEN_PATTERN} if analyzer == "word" else {}
+    vectorizer = CountVectorizer(
+        vocabulary={t: i for i, t in enumerate(vocabulary)},
+        analyzer=analyzer,
+        ngram_range=ngram_range,
+        dtype=np.float64,
+        **kwargs,
+    )
+    return vectorizer.transform(texts).tocsr()
+
+
+def vocabulary(texts, analyzer, ngram_range):
+    kwargs = {"token_pattern": WORD_TOKEN_PATTERN} if analyzer == "word" else {}
+    try:
+        fitted = CountVectorizer(analyzer=analyzer, ngram_range=ngram_range, **kwargs).fit(texts)
+    except ValueError:  # empty vocabulary
+        return []
+    return sorted(fitted.vocabulary_, key=fitted.vocabulary_.__getitem__)
+
+
+def assert_identical(ours, theirs):
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours.indptr, theirs.indptr)
+    np.testing.assert_array_equal(ours.indices, theirs.indices)
+    np.testing.assert_array_equal(ours.data, theirs.data)
+
+
+def check(texts, fit_texts, word_range=(1, 2), char_range=(3, 5)):
+    word_vocab = vocabulary(fit_texts, "word", word_range)
+    char_vocab = vocabulary(fit_texts, "char_wb", char_range)
+    counter = NgramCounter(word_vocab, word_range, WORD_TOKEN_PATTERN, char_vocab, char_range)
+    for _ in range(2):  # cold cache, then warm
+        words, chars = counter.count([t.lower() for t in texts])
+        assert_identical(words, reference(texts, word_vocab, "word", word_range))
+        assert_identical(chars, reference(texts, char_vocab, "char_wb", char_range))
+
+
+@pytest.mark.parametrize(
+    ("word_range", "char_range"), [((1, 2), (3, 5)), ((1, 3), (1, 2)), ((2, 2), (2, 5)), ((1, 1), (4, 6))]
+)
+def test_counts_equal_count_vectorizer(word_range, char_range):
+    texts = [*TRAIN, "", "  ", "a", "crude  crude\tcrude", "x" * 40, "OPEC+ cuts: crude, crude oil"]
+    check(texts, TRAIN, word_range, char_range)
+
+
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+worded = st.lists(st.sampled_from(["crude", "oil", "Crude", "a", "ab", "ǅ", "İ", " ", "\t", "\u00a0", "-", "'"]))
+
+
+@given(
+    st.lists(st.one_of(text, worded.map("".join), worded.map(" ".join)), max_size=8),
+    st.lists(st.one_of(text, worded.map(" ".join)), min_size=1, max_size=8),
+)
+def test_counts_equal_count_vectorizer_for_any_text(texts, fit_texts):
+    check(texts, fit_texts, (1, 3), (2, 4))
+
+
+def test_cache_starts_afresh_when_full(monkeypatch):
+    monkeypatch.setattr(_ngrams, "CACHE_WORDS", 5)
+    word_vocab = vocabulary(TRAIN, "word", (1, 2))
+    char_vocab = vocabulary(TRAIN, "char_wb", (3, 5))
+    counter = NgramCounter(word_vocab, (1, 2), WORD_TOKEN_PATTERN, char_vocab, (3, 5))
+    for texts in (TRAIN[:2], TRAIN[2:], TRAIN):
+        words, chars = counter.count([t.lower() for t in texts])
+        assert_identical(chars, reference(texts, char_vocab, "char_wb", (3, 5)))
+        assert_identical(words, reference(texts, word_vocab, "word", (1, 2)))
+    assert len(counter._ids) <= max(5, len({w for t in TRAIN for w in t.lower().split()}))
+
+
+def test_empty_vocabularies_give_empty_counts():
+    counter = NgramCounter([], (1, 2), WORD_TOKEN_PATTERN, [], (3, 5))
+    words, chars = counter.count(["anything at all", ""])
+    assert words.shape == (2, 0) and chars.shape == (2, 0)
