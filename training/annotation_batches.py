@@ -50,7 +50,11 @@ TEST_PLAN = [
 # Mixed training sources, rarest topics' sources first.
 TRAIN_PLAN = [
     ("ag_train", r"^(?:World|Sci/Tech)$", None),
-    ("bbc_rss", r"^(?:world|science-environment|uk(?:$|-(?!politics))|news$|newsbeat$|in-pictures$|stories$)", None),
+    (
+        "bbc_rss",
+        r"^(?:world|science-environment|uk(?:$|-(?!politics))|(?:news|newsbeat|in-pictures|stories)$)",
+        None,
+    ),
     ("uci", r"^t$", None),
     ("uci", r"^b$", 1500),
     ("bbc2005", r"^business$", None),

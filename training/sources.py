@@ -74,7 +74,7 @@ def ag_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _frame(source: str, key, text, signal, period) -> pd.DataFrame:  # noqa: ANN001
+def _frame(source: str, key, text, signal, period) -> pd.DataFrame:
     frame = pd.DataFrame({"source": source, "key": key, "text": text, "signal": signal, "period": period})
     return frame[COLUMNS]
 
@@ -104,7 +104,8 @@ def load_sources(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
 
     rss = pd.read_csv(data_dir / "bbc_rss/bbc_rss_headlines.csv", dtype=str, keep_default_na=False)
     held = (rss.pub_date >= HELDOUT_FROM) & (rss.pub_date < HELDOUT_TO)
-    parts.append(_frame("bbc_rss", rss.link, rss.title, rss.section, held.map({True: "heldout", False: "train"})))
+    period = held.map({True: "heldout", False: "train"})
+    parts.append(_frame("bbc_rss", rss.link, rss.title, rss.section, period))
 
     subsets = ["lst11111_train", "lst11111_dev", "chimera_train", "chimera_validation"]
     ag = pd.concat(
@@ -123,6 +124,6 @@ def load_sources(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
 
 
 def ag_news_test(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
-    """The AG News test split (label 1-4, title, description), for evaluation only."""
+    """Return the AG News test split (label 1-4, title, description), for evaluation only."""
     check_sources(data_dir)
     return pd.read_csv(data_dir / "ag_news/test.csv", dtype={"label": int, "title": str, "description": str})

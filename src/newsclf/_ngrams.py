@@ -1,4 +1,4 @@
-"""Fast n-gram counting over fixed vocabularies, identical to scikit-learn's ``CountVectorizer``.
+r"""Fast n-gram counting over fixed vocabularies, identical to scikit-learn's ``CountVectorizer``.
 
 ``CountVectorizer`` analyses every text in Python, n-gram by n-gram; that is nearly the whole
 cost of tagging. Headlines reuse a small vocabulary, so :class:`NgramCounter` analyses each
@@ -7,7 +7,7 @@ distinct whitespace-separated word once and caches
 - its ``char_wb`` n-gram counts, as a sparse row: a batch's character counts are then one
   sparse product (texts x words) @ (words x n-grams), in C;
 - its word tokens, as integer ids: word n-grams are then looked up with numpy over the whole
-  batch. A word token (``\\b\\w+\\b``) never spans whitespace, so a text's tokens are its
+  batch. A word token (``\b\w+\b``) never spans whitespace, so a text's tokens are its
   words' tokens in order.
 
 The only per-text Python work left is ``str.split``. Texts come in already lower-cased (the
