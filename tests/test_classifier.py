@@ -2,10 +2,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import softmax
 from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from newsclf import NewsClassifier
+from newsclf._classifier import TEMPERATURE_BOUNDS, fit_temperature
 
 
 def test_fit_returns_self_and_sets_learned_state(corpus):
@@ -19,7 +21,7 @@ def test_fit_returns_self_and_sets_learned_state(corpus):
 
 def test_scikit_learn_conventions(tiny_model):
     params = tiny_model.get_params()
-    assert params["C"] == 20.0 and params["min_df"] == 1
+    assert params["C"] == 0.5 and params["min_df"] == 1
     twin = clone(tiny_model)
     assert twin.get_params() == params and not hasattr(twin, "coef_")
     assert twin.set_params(C=3.0) is twin and twin.C == 3.0
@@ -33,14 +35,29 @@ def test_predictions_on_clear_cases(tiny_model):
     assert tiny_model.score(["Vaccine trial approved"], ["health"]) == 1.0
 
 
-def test_probabilities_match_scikit_learn_logistic_regression(corpus, tiny_model):
+def test_scores_are_scikit_learn_svm_scores_over_the_temperature(corpus, tiny_model):
     X = tiny_model.features_.transform(corpus.text)
-    reference = LogisticRegression(C=20.0, class_weight="balanced", max_iter=1000, random_state=0).fit(
-        X, corpus.label
-    )
-    np.testing.assert_allclose(
-        tiny_model.predict_proba(corpus.text), reference.predict_proba(X), rtol=1e-10, atol=1e-12
-    )
+    reference = LinearSVC(C=0.5, class_weight="balanced", random_state=0, dual=True).fit(X, corpus.label)
+    scores = reference.decision_function(X) / tiny_model.temperature_
+    np.testing.assert_allclose(tiny_model.decision_function(corpus.text), scores, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(tiny_model.predict_proba(corpus.text), softmax(scores, axis=1), atol=1e-12)
+    low, high = TEMPERATURE_BOUNDS
+    assert low <= tiny_model.temperature_ <= high
+
+
+def test_fitted_temperature_recovers_the_one_that_made_the_labels():
+    rng = np.random.default_rng(0)
+    scores = rng.normal(size=(20_000, 4)) * 3
+    for true_t in (0.3, 1.0, 4.0):
+        gumbel = rng.gumbel(size=scores.shape)  # argmax(s / T + Gumbel) ~ softmax(s / T)
+        labels = np.argmax(scores / true_t + gumbel, axis=1)
+        assert fit_temperature(scores, labels) == pytest.approx(true_t, rel=0.1)
+
+
+def test_temperature_is_held_within_bounds_on_separable_scores():
+    scores = np.array([[5.0, -5.0], [-5.0, 5.0]] * 50)
+    # The likelihood only grows as T shrinks: the fit goes to the floor (within its tolerance).
+    assert TEMPERATURE_BOUNDS[0] <= fit_temperature(scores, np.array([0, 1] * 50)) < 0.25
 
 
 def test_two_labels(corpus):

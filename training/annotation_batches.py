@@ -7,7 +7,8 @@ The batches hold source texts, so they go to a work directory outside the projec
 - ``test-*``: the held-out test set (BBC RSS September-December 2022 and the AG News
   ``chimera_validation`` subset), stratified by source section; every item is in two batch
   series (``A`` and ``B``, differently ordered) for two independent annotators.
-- ``train-*``: rows of the mixed sources (BBC RSS world/UK/science-environment sections,
+- ``train-*``, then ``extra-*`` and ``more-*`` (later rounds, see ``EXTRA_PATTERN`` and
+  ``MORE_PLAN``): rows of the mixed sources (BBC RSS world/UK/science-environment sections,
   AG News World and Sci/Tech, UCI ``t`` and ``b``, BBC 2005 business) in priority order:
   the sources of the rarest topics first.
 
@@ -47,6 +48,16 @@ TEST_PLAN = [
     ("ag_train", r"^Sports$", 15),
 ]
 
+# A second draw for the test set, after the first left energy, science, environment and
+# disaster under 50 items: the rest of these held-out strata, all of it (no selection).
+TEST2_PLAN = [
+    ("bbc_rss", r"^business$", None),
+    ("bbc_rss", r"^world", None),
+    ("bbc_rss", r"^uk(?:$|-(?!politics))", None),
+    ("bbc_rss", r"^science-environment$", None),
+    ("ag_train", r"^(?:World|Sci/Tech|Business)$", None),
+]
+
 # Mixed training sources, rarest topics' sources first.
 TRAIN_PLAN = [
     ("ag_train", r"^(?:World|Sci/Tech)$", None),
@@ -71,6 +82,14 @@ EXTRA_PATTERN = (
     r"ocean|recycling|plastic|green|epa|environment|environmental|endangered|species|whales?|ozone|smog|"
     r"water|river|coral|glacier|ice)\b"
 )
+
+
+# A third round: business sections, which mix economy with energy (and technology), for
+# more real energy headlines and the AG News Business class.
+MORE_PLAN = [
+    ("ag_train", r"^Business$", None),
+    ("bbc_rss", r"^business$", None),
+]
 
 
 def normalize(text: str) -> str:
@@ -108,8 +127,11 @@ def main(argv: list[str] | None = None) -> int:
 
     test = draw(rows[rows.period == "heldout"], TEST_PLAN)
     test = test.sample(frac=1, random_state=SEED).assign(id=[f"x{i:05d}" for i in range(len(test))])
+    heldout = rows[(rows.period == "heldout") & ~rows.norm.isin(set(test.norm))]
+    test2 = draw(heldout, TEST2_PLAN).drop_duplicates(subset="norm")
+    test2 = test2.sample(frac=1, random_state=SEED).assign(id=[f"y{i:05d}" for i in range(len(test2))])
     # Nothing the test set holds may be trained on, even as another source's copy of the text.
-    train_pool = rows[(rows.period == "train") & ~rows.norm.isin(set(test.norm))]
+    train_pool = rows[(rows.period == "train") & ~rows.norm.isin(set(test.norm) | set(test2.norm))]
     train = draw(train_pool, TRAIN_PLAN).drop_duplicates(subset="norm")
     train = train.assign(id=[f"r{i:05d}" for i in range(len(train))])
 
@@ -118,15 +140,23 @@ def main(argv: list[str] | None = None) -> int:
     extra = rest[rest.norm.str.contains(EXTRA_PATTERN, regex=True)]
     extra = extra.sample(frac=1, random_state=SEED).assign(id=[f"e{i:05d}" for i in range(len(extra))])
 
+    drawn |= set(extra.norm)
+    more = draw(train_pool[~train_pool.norm.isin(drawn)], MORE_PLAN).drop_duplicates(subset="norm")
+    more = more.assign(id=[f"m{i:05d}" for i in range(len(more))])
+
     args.out.mkdir(parents=True, exist_ok=True)
     batches = write_batches(test, args.out, "test-A")
     batches += write_batches(test.sample(frac=1, random_state=SEED + 1), args.out, "test-B")
     batches += write_batches(train, args.out, "train")
     batches += write_batches(extra, args.out, "extra")
-    items = pd.concat([test.assign(set="test"), train.assign(set="train"), extra.assign(set="extra")])
+    batches += write_batches(more, args.out, "more")
+    batches += write_batches(test2, args.out, "test2-A")
+    batches += write_batches(test2.sample(frac=1, random_state=SEED + 1), args.out, "test2-B")
+    sets = {"test": test, "train": train, "extra": extra, "more": more, "test2": test2}
+    items = pd.concat([frame.assign(set=name) for name, frame in sets.items()])
     items[["id", "set", "source", "key", "signal"]].to_csv(args.out / "items.csv", index=False)
-    print(f"{len(test)} test items (x2), {len(train)} train items, {len(extra)} extra items, "
-          f"{len(batches)} batches in {args.out}")  # fmt: skip
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in sets.items())
+    print(f"{counts} items (test twice); {len(batches)} batches in {args.out}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Read every source in the shared data directory as rows with a stable key.
 
-Each row is ``(source, key, text, signal, period)``:
+Each row is ``(source, key, text, signal, period, group)``:
 
 - ``source``: one of ``SOURCE_NAMES``;
 - ``key``: a stable row key within that source (UCI ``ID``, BBC 2005 ``file``, Reuters ``newid``,
@@ -8,7 +8,8 @@ Each row is ``(source, key, text, signal, period)``:
 - ``signal``: the source's own label (category, section, topics), a hint and not a topic;
 - ``period``: ``"heldout"`` for the rows kept apart for evaluation (BBC RSS items published
   from September to December 2022, and the AG News ``chimera_validation`` subset),
-  ``"uci_test"`` for the UCI NLP-100 test split (a benchmark test set), else ``"train"``.
+  ``"uci_test"`` for the UCI NLP-100 test split (a benchmark test set), else ``"train"``;
+- ``group``: rows about one story (UCI ``STORY``), else empty: near-duplicates to cap.
 
 The corpus is committed as references into these rows (``training/annotations/``), never as
 texts: the licenses do not allow redistribution. A missing or changed file fails loudly.
@@ -45,7 +46,7 @@ CHECKSUMS = {
 SOURCE_NAMES = ("bbc2005", "uci", "reuters", "bbc_rss", "ag_train")
 HELDOUT_FROM, HELDOUT_TO = "2022-09-01", "2023-01-01"  # BBC RSS period kept for evaluation
 UCI_COLUMNS = ["id", "title", "url", "publisher", "category", "story", "host", "ts"]
-COLUMNS = ["source", "key", "text", "signal", "period"]
+COLUMNS = ["source", "key", "text", "signal", "period", "group"]
 
 
 class SourceError(Exception):
@@ -74,8 +75,10 @@ def ag_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _frame(source: str, key, text, signal, period) -> pd.DataFrame:
-    frame = pd.DataFrame({"source": source, "key": key, "text": text, "signal": signal, "period": period})
+def _frame(source: str, key, text, signal, period, group="") -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {"source": source, "key": key, "text": text, "signal": signal, "period": period, "group": group}
+    )
     return frame[COLUMNS]
 
 
@@ -97,7 +100,7 @@ def load_sources(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
     frames = [uci(f"nlp100_5publishers_{s}.tsv") for s in ("train", "valid", "test")] + [first]
     rows = pd.concat(frames, ignore_index=True).drop_duplicates(subset="id", keep="first")
     period = rows.id.isin(test_ids).map({True: "uci_test", False: "train"})
-    parts.append(_frame("uci", rows.id, rows.title, rows.category, period))
+    parts.append(_frame("uci", rows.id, rows.title, rows.category, period, rows.story))
 
     reuters = pd.read_csv(data_dir / "reuters21578/reuters21578_titles.csv", dtype=str, keep_default_na=False)
     parts.append(_frame("reuters", reuters.newid, reuters.title, reuters.topics, "train"))
