@@ -3,6 +3,7 @@ import pytest
 
 from conftest import make_corpus
 from newsclf import DataError, EvaluationReport, evaluate, train
+from newsclf._calibration import expected_calibration_error
 
 
 @pytest.fixture
@@ -87,6 +88,20 @@ def test_evaluate_with_labels_the_model_does_not_know(tiny_model, corpus):
     with pytest.warns(UserWarning, match="1 label\\(s\\) the model does not know.*'politics'"):
         report = evaluate(tiny_model, frame)
     assert report.accuracy == 0.0 and "politics" in report.labels
+
+
+def test_reports_carry_the_calibration_of_the_top_label_probabilities(tiny_model, corpus):
+    texts, labels = list(corpus.text[:40]), list(corpus.label[:40])
+    report = evaluate(tiny_model, corpus.head(40))
+    proba = tiny_model.predict_proba(texts)
+    predicted = tiny_model.predict(texts)
+    correct = predicted == np.asarray(labels)
+    assert report.accuracy == pytest.approx(correct.mean())
+    assert report.ece == pytest.approx(expected_calibration_error(proba.max(axis=1), correct))
+    held_out = train(corpus, min_df=1)
+    assert held_out.report.ece is not None and 0.0 <= held_out.report.ece <= 1.0
+    assert held_out.model.card_["metrics"]["held_out"]["ece"] == held_out.report.ece
+    assert len(held_out.model.card_["metrics"]["held_out"]["reliability"]) == 15
 
 
 def test_uci_nlp100_train_then_validation(shared_data):

@@ -7,8 +7,9 @@
 The public API is what ``__all__`` lists; every ``_module`` is private.
 """
 
+from ._calibration import CalibrationBin
 from ._classifier import Contribution, NewsClassifier
-from ._errors import ArtifactError, DataError, NewsclfError
+from ._errors import ArtifactError, DataError, MissingDependencyError, NewsclfError
 from ._evaluation import ClassScores, EvaluationReport
 from ._prediction import Prediction, bundled_model_path, classify, load_model
 from ._records import Status
@@ -19,10 +20,12 @@ from ._versions import show_versions
 
 __all__ = [
     "ArtifactError",
+    "CalibrationBin",
     "ClassScores",
     "Contribution",
     "DataError",
     "EvaluationReport",
+    "MissingDependencyError",
     "NewsClassifier",
     "NewsclfError",
     "Prediction",

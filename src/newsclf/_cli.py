@@ -9,9 +9,12 @@ import sys
 import textwrap
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import NewsclfError
+
+if TYPE_CHECKING:
+    from ._evaluation import EvaluationReport
 
 __all__ = ["main"]
 
@@ -46,17 +49,32 @@ _EXAMPLES = {
         label are skipped, exact duplicate rows dropped, conflicting texts counted: all of it
         is reported, and recorded in the model card.
 
+        --report DIR writes the held-out evaluation as a report with charts, as in
+        `newsclf evaluate --report` (needs matplotlib: pip install 'newsclf[plot]').
+
         examples:
           newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf
           newsclf train data.tsv --no-header --no-quotes --text-col 2 --label-col 5 -o m.newsclf
+          newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf --report held-out
         """,
     "evaluate": """
         Scores MODEL on every usable row of DATA (read as in `newsclf train`): accuracy,
-        macro-F1, per-label precision/recall/F1 and the confusion matrix.
+        macro-F1, per-label precision/recall/F1, the confusion matrix and the calibration of
+        the model's scores: the expected calibration error (ECE), the gap between confidence
+        and accuracy over 15 equal-width bins of the predicted label's probability, weighted
+        by the share of predictions in each bin (0: perfectly calibrated).
+
+        --report DIR also writes DIR/report.md (or report.html with --report-format html,
+        one self-contained file) with the metrics, tables and charts, and the charts as
+        confusion_matrix.png, per_class_f1.png and reliability.png. DIR is created if
+        missing; files in it are replaced. Needs matplotlib: pip install 'newsclf[plot]'.
 
         examples:
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --json
+          newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --report out
+          newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic \\
+              --report out --report-format html
         """,
     "info": """
         Shows a model's card: labels, training data, hyperparameters, held-out metrics and the
@@ -103,6 +121,19 @@ def _add_csv_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-quotes", action="store_true", help='treat " as ordinary text, not as CSV quoting'
+    )
+
+
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--report",
+        metavar="DIR",
+        help="also write a report with charts to DIR (needs matplotlib: pip install 'newsclf[plot]')",
+    )
+    parser.add_argument(
+        "--report-format",
+        choices=("md", "html"),
+        help="report.md beside the PNG charts (default), or one self-contained report.html",
     )
 
 
@@ -169,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=textwrap.dedent(_EXAMPLES[name]),
             formatter_class=_formatter,
         )
-        sub.set_defaults(run=run)
+        sub.set_defaults(run=run, subparser=sub)
         return sub
 
     p = command("classify", "Tag headlines given on the command line.", _run_classify)
@@ -220,12 +251,14 @@ def build_parser() -> argparse.ArgumentParser:
         "trusted use only)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_report(p)
 
     p = command("evaluate", "Score a model on a labeled CSV/TSV file.", _run_evaluate)
     p.add_argument("model", metavar="MODEL", help="model file")
     p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
     _add_table_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_report(p)
     _add_allow_pickle(p)
 
     p = command("info", "Show a model's card: labels, data, metrics, versions.", _run_info)
@@ -294,6 +327,20 @@ def _table_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _check_report(args: argparse.Namespace) -> None:
+    """Fail before any long work if ``--report`` cannot be written: no matplotlib, bad DIR."""
+    if args.report is None:
+        return
+    from ._report import check_report_dir, require_matplotlib
+
+    require_matplotlib(f"newsclf {args.command} --report")
+    check_report_dir(args.report)
+
+
+def _write_report(args: argparse.Namespace, report: EvaluationReport, title: str) -> str:
+    return str(report.write_report(args.report, format=args.report_format or "md", title=title))
+
+
 def _run_train(args: argparse.Namespace) -> int:
     import time
 
@@ -301,6 +348,7 @@ def _run_train(args: argparse.Namespace) -> int:
     from ._training import train
 
     check_output_path(args.output, inputs=(args.data,))  # fail before training, not after
+    _check_report(args)
     params: dict[str, Any] = {}
     if args.C is not None:
         params["C"] = args.C
@@ -310,6 +358,10 @@ def _run_train(args: argparse.Namespace) -> int:
     result = train(args.data, test_size=args.test_size, seed=args.seed, **_table_kwargs(args), **params)
     seconds = time.perf_counter() - started
     path = result.model.save(args.output, format=args.save_format)
+    report_path = None
+    if args.report is not None and result.report is not None:
+        title = f"Held-out evaluation of {args.output}: {args.test_size:g} of {args.data}, seed {args.seed}"
+        report_path = _write_report(args, result.report, title)
     if args.json:
         _print_json(
             {
@@ -317,6 +369,7 @@ def _run_train(args: argparse.Namespace) -> int:
                 "data": result.data.summary(),
                 "held_out": result.report.to_dict() if result.report else None,
                 "training_seconds": round(seconds, 2),
+                "report": report_path,
             }
         )
         return 0
@@ -332,6 +385,8 @@ def _run_train(args: argparse.Namespace) -> int:
         print(f"\nheld-out evaluation ({args.test_size:g} of the rows, seed {args.seed}):")
         print(result.report)
     print(f"\ntrained in {seconds:.1f} s; model written to {path}")
+    if report_path is not None:
+        print(f"report written to {report_path}")
     return 0
 
 
@@ -339,12 +394,16 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from ._prediction import load_model
     from ._training import evaluate
 
+    _check_report(args)
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = evaluate(model, args.data, **_table_kwargs(args))
     for warning in caught:
         print(f"newsclf evaluate: warning: {warning.message}", file=sys.stderr)
+    if args.report is not None:  # before printing: `| head` must not cost the report
+        path = _write_report(args, report, f"Evaluation of {args.model} on {args.data}")
+        print(f"newsclf evaluate: report written to {path}", file=sys.stderr)
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -397,9 +456,12 @@ def _describe_card(card: dict[str, Any]) -> str:
     metrics = card.get("metrics") or {}
     held_out = metrics.get("held_out")
     if held_out:
+        ece = held_out.get("ece")
         lines.append(
             f"held-out metrics: accuracy {held_out['accuracy']:.4f}, macro-F1 "
-            f"{held_out['macro_f1']:.4f} on {held_out['n']} rows"
+            f"{held_out['macro_f1']:.4f}"
+            + (f", ECE {ece:.4f}" if ece is not None else "")
+            + f" on {held_out['n']} rows"
         )
     for name, value in metrics.items():
         if name != "held_out" and isinstance(value, dict) and "accuracy" in value:
@@ -412,9 +474,19 @@ def _describe_card(card: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _check_combinations(args: argparse.Namespace) -> None:
+    """Refuse option combinations argparse cannot express (exit status 2, as usage errors)."""
+    parser: argparse.ArgumentParser = args.subparser
+    if getattr(args, "report_format", None) is not None and args.report is None:
+        parser.error("--report-format needs --report DIR")
+    if args.command == "train" and args.report is not None and args.test_size == 0:
+        parser.error("--report needs a held-out split, and --test-size 0 holds out nothing")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    _check_combinations(args)
     try:
         return int(args.run(args))
     except NewsclfError as exc:

@@ -1,13 +1,17 @@
-"""Evaluation reports: accuracy, macro-F1, per-class scores and the confusion matrix."""
+"""Evaluation reports: accuracy, macro-F1, per-class scores, confusion matrix and calibration."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+from ._calibration import DEFAULT_BINS, CalibrationBin, ece_from_bins, reliability_bins
 
 __all__ = ["ClassScores", "EvaluationReport"]
 
@@ -28,6 +32,12 @@ class EvaluationReport:
 
     ``labels`` orders the rows and columns of ``confusion`` (rows: true, columns: predicted)
     and covers every label seen in either the truth or the predictions.
+
+    ``ece`` is the expected calibration error of the top-label confidences and
+    ``reliability`` its bins (the data of a reliability diagram): both are there when the
+    report was made with confidences (as :func:`newsclf.evaluate` and :func:`newsclf.train`
+    make it), else ``None`` and ``()``. With ``n_bins`` equal-width bins over [0, 1]
+    (default 15), ``ece = sum over bins of count / n * |accuracy - mean confidence|``.
     """
 
     n: int
@@ -36,16 +46,47 @@ class EvaluationReport:
     labels: tuple[str, ...]
     per_class: dict[str, ClassScores]
     confusion: tuple[tuple[int, ...], ...]
+    ece: float | None = None
+    reliability: tuple[CalibrationBin, ...] = ()
 
     @classmethod
-    def from_predictions(cls, y_true: Sequence[object], y_pred: Sequence[object]) -> EvaluationReport:
-        """Score ``y_pred`` against ``y_true``."""
+    def from_predictions(
+        cls,
+        y_true: Sequence[object],
+        y_pred: Sequence[object],
+        confidences: Sequence[float] | np.ndarray | None = None,
+        *,
+        n_bins: int = DEFAULT_BINS,
+    ) -> EvaluationReport:
+        """Score ``y_pred`` against ``y_true``.
+
+        Parameters
+        ----------
+        y_true, y_pred : sequence
+            The true and the predicted label of each row (compared as strings).
+        confidences : sequence of float, optional
+            The probability the model gave to each predicted label (its top-label
+            confidence, in [0, 1]). When given, the report holds ``ece`` and
+            ``reliability``.
+        n_bins : int, default 15
+            How many equal-width confidence bins the calibration measures use.
+
+        Raises
+        ------
+        ValueError
+            No rows, lengths that differ, or a confidence outside [0, 1].
+        """
         truth = np.asarray([str(v) for v in y_true], dtype=object)
         pred = np.asarray([str(v) for v in y_pred], dtype=object)
         if len(truth) != len(pred):
             raise ValueError(f"{len(truth)} true labels but {len(pred)} predictions")
         if len(truth) == 0:
             raise ValueError("nothing to evaluate: no rows")
+        bins: tuple[CalibrationBin, ...] = ()
+        if confidences is not None:
+            if len(confidences) != len(truth):
+                raise ValueError(f"{len(truth)} predictions but {len(confidences)} confidences")
+            bins = reliability_bins(confidences, truth == pred, n_bins)
         labels = sorted(set(truth) | set(pred))
         precision, recall, f1, support = precision_recall_fscore_support(
             truth, pred, labels=labels, zero_division=0
@@ -64,10 +105,15 @@ class EvaluationReport:
                 for i, label in enumerate(labels)
             },
             confusion=tuple(tuple(int(v) for v in row) for row in matrix),
+            ece=ece_from_bins(bins) if bins else None,
+            reliability=bins,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict with keys ``accuracy``, ``macro_f1``, ``per_class``, ..."""
+        """Return a JSON-ready dict with keys ``accuracy``, ``macro_f1``, ``per_class``, ``ece``, ...
+
+        ``ece`` is ``null`` and ``reliability`` empty when the report has no confidences.
+        """
         return {
             "n": self.n,
             "accuracy": self.accuracy,
@@ -83,12 +129,55 @@ class EvaluationReport:
                 for label, s in self.per_class.items()
             },
             "confusion_matrix": [list(row) for row in self.confusion],
+            "ece": self.ece,
+            "reliability": [b.to_dict() for b in self.reliability],
         }
+
+    def write_report(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        format: Literal["md", "html"] = "md",
+        title: str | None = None,
+    ) -> Path:
+        """Write a self-contained report with charts to ``directory`` (created if missing).
+
+        Writes ``report.md`` (or ``report.html``, whose images are embedded so the one file
+        stands alone) with the headline metrics, the per-class table, the confusion matrix
+        and the calibration, plus ``confusion_matrix.png``, ``per_class_f1.png`` and, when
+        the report has confidences, ``reliability.png``. Each file is written atomically.
+        Needs matplotlib (``pip install 'newsclf[plot]'``).
+
+        Parameters
+        ----------
+        directory : path
+            Where to write the files.
+        format : {"md", "html"}, default "md"
+            Markdown beside the PNG files, or one HTML file with the images inside.
+        title : str, optional
+            The report's heading (default: "newsclf evaluation report").
+
+        Returns
+        -------
+        Path
+            The path of ``report.md`` or ``report.html``.
+
+        Raises
+        ------
+        MissingDependencyError
+            matplotlib is not installed.
+        OutputError
+            ``directory`` cannot be created or written to.
+        """
+        from ._report import write_report
+
+        return write_report(self, directory, format=format, title=title)
 
     def __str__(self) -> str:
         width = max(8, *(len(label) for label in self.labels))
         lines = [
-            f"rows: {self.n}    accuracy: {self.accuracy:.4f}    macro-F1: {self.macro_f1:.4f}",
+            f"rows: {self.n}    accuracy: {self.accuracy:.4f}    macro-F1: {self.macro_f1:.4f}"
+            + (f"    ECE: {self.ece:.4f}" if self.ece is not None else ""),
             "",
             f"{'label':<{width}}  precision  recall     f1  support",
         ]

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._classifier import NewsClassifier
@@ -66,6 +67,15 @@ def _split(
     return x_train, x_test, y_train, y_test
 
 
+def _score(model: NewsClassifier, texts: list[str], labels: list[str]) -> EvaluationReport:
+    # One pass through predict_proba gives both the labels (exactly what predict returns:
+    # the argmax) and the top-label confidences the calibration measures need.
+    proba = model.predict_proba(texts)
+    top = np.argmax(proba, axis=1)
+    confidences = proba[np.arange(len(top)), top]
+    return EvaluationReport.from_predictions(labels, model.classes_[top], confidences)
+
+
 def train(
     data: str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -84,7 +94,7 @@ def train(
     the rest and scored on it (``test_size=0`` fits on everything and gives no report).
     ``sep``, ``header`` and ``quoting`` describe a file (see :class:`TableOptions`);
     ``params`` are passed to :class:`NewsClassifier`. The returned model's ``card_`` holds
-    the data account, the hyperparameters and the held-out metrics.
+    the data account, the hyperparameters and the held-out metrics (calibration included).
 
     Raises
     ------
@@ -103,7 +113,7 @@ def train(
     if test_size > 0:
         x_train, x_test, y_train, y_test = _split(labeled, test_size, seed)
         model.fit(x_train, y_train)
-        report = EvaluationReport.from_predictions(y_test, model.predict(x_test))
+        report = _score(model, x_test, y_test)
     else:
         model.fit(labeled.texts, labeled.labels)
     model.card_["data"] = labeled.summary()
@@ -125,6 +135,9 @@ def evaluate(
 ) -> EvaluationReport:
     """Score ``model`` on every usable row of a labeled file or DataFrame (no deduplication).
 
+    The report includes the calibration of the model's top-label probabilities (``ece`` and
+    ``reliability``).
+
     Warns (``UserWarning``) when the data holds labels the model does not know: those rows
     can only count as errors.
     """
@@ -137,4 +150,4 @@ def evaluate(
             UserWarning,
             stacklevel=2,
         )
-    return EvaluationReport.from_predictions(labeled.labels, model.predict(labeled.texts))
+    return _score(model, labeled.texts, labeled.labels)
