@@ -43,7 +43,8 @@ def test_tuning_needs_three_rows_per_label(corpus):
 
 def test_cli_train_tune_prints_the_search(cli, write, corpus, tmp_path):
     corpus_csv = write("corpus.csv", corpus.to_csv(index=False))
-    done = cli("train", corpus_csv, "--text-col", "text", "--label-col", "label", "-o", tmp_path / "m.newsclf",
-               "--tune", "2", "--jobs", "1")  # fmt: skip
+    model = tmp_path / "m.newsclf"
+    done = cli("train", corpus_csv, "--text-col", "text", "--label-col", "label", "-o", model, "--tune", "2",
+               "--jobs", "1")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "settings search on the training rows" in done.stdout and "chosen: " in done.stdout

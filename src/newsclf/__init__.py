@@ -14,6 +14,7 @@ from ._evaluation import ClassScores, EvaluationReport
 from ._prediction import Prediction, bundled_model_path, classify, load_model
 from ._records import Status
 from ._tagging import TagSummary, tag_file
+from ._taxonomy import topics
 from ._training import TrainResult, evaluate, train
 from ._version import __version__
 from ._versions import show_versions
@@ -39,5 +40,6 @@ __all__ = [
     "load_model",
     "show_versions",
     "tag_file",
+    "topics",
     "train",
 ]

@@ -244,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--class-weight", choices=("balanced", "none"), help="re-weight rare labels (default: balanced)"
     )
     p.add_argument(
+        "--label-descriptions",
+        metavar="FILE",
+        help="CSV/TSV with label and description columns: one-line descriptions of the labels, "
+        "kept in the model card",
+    )
+    p.add_argument(
         "--tune",
         type=_positive_int,
         nargs="?",
@@ -372,6 +378,10 @@ def _run_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.tune:
         params.update(tune_candidates=args.tune, jobs=args.jobs or -1)
+    if args.label_descriptions:
+        from ._taxonomy import read_descriptions
+
+        params["label_descriptions"] = read_descriptions(args.label_descriptions)
     result = train(args.data, test_size=args.test_size, seed=args.seed, **_table_kwargs(args), **params)
     seconds = time.perf_counter() - started
     path = result.model.save(args.output, format=args.save_format)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from ._errors import DataError
 from ._evaluation import EvaluationReport
 from ._labeled import LabeledData, read_labeled
 from ._tables import TableOptions
+from ._taxonomy import set_descriptions
 from ._tuning import SEARCH_SPACE, TuneResult, tune
 
 if TYPE_CHECKING:
@@ -93,6 +95,7 @@ def train(
     quoting: bool = True,
     tune_candidates: int = 0,
     jobs: int | None = 1,
+    label_descriptions: Mapping[str, str] | None = None,
     **params: Any,
 ) -> TrainResult:
     """Train a :class:`NewsClassifier` on a labeled CSV/TSV file or DataFrame.
@@ -107,6 +110,9 @@ def train(
     :data:`~newsclf._tuning.SEARCH_SPACE`, less any setting given in ``params``) by 3-fold
     cross-validated macro-F1 on the training rows only, then fits with the best; ``jobs``
     scores candidates in parallel. The search is in ``TrainResult.tuning`` and the card.
+
+    ``label_descriptions`` maps labels to one-line descriptions, kept in the card and shown
+    by :func:`topics` and ``newsclf info`` (a label the data lacks is an error).
 
     Raises
     ------
@@ -132,6 +138,8 @@ def train(
     model = NewsClassifier(**{"random_state": seed, **params}).fit(x_train, y_train)
     if test_size > 0:
         report = _score(model, x_test, y_test)
+    if label_descriptions:
+        set_descriptions(model, label_descriptions)
     model.card_["data"] = labeled.summary()
     model.card_["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
     if report is not None:
