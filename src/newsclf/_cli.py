@@ -478,27 +478,30 @@ def _describe_card(card: dict[str, Any]) -> str:
         lines.append(f"fitted on: {fitted.get('rows')} rows ({counts})")
     data = card.get("data") or {}
     if data:
+        held = (card.get("split") or {}).get("test_size") or 0
         lines.append(
             f"training data: {data.get('source')}: {data.get('rows_read')} rows read, "
-            f"{data.get('rows_used')} used, of which a held-out share for evaluation"
+            f"{data.get('rows_used')} used" + (f", of which {held:g} held out for evaluation" if held else "")
         )
     for source in card.get("sources") or []:
         lines.append(f"  source: {source.get('name')} ({source.get('license')})")
-    metrics = card.get("metrics") or {}
-    held_out = metrics.get("held_out")
-    if held_out:
-        ece = held_out.get("ece")
+    agreement = (card.get("annotation") or {}).get("agreement")
+    if isinstance(agreement, dict) and "cohen_kappa" in agreement:
         lines.append(
-            f"held-out metrics: accuracy {held_out['accuracy']:.4f}, macro-F1 "
-            f"{held_out['macro_f1']:.4f}"
-            + (f", ECE {ece:.4f}" if ece is not None else "")
-            + f" on {held_out['n']} rows"
+            f"annotation: two annotators per test headline, agreement {agreement['observed_agreement']:.3f}, "
+            f"Cohen's kappa {agreement['cohen_kappa']:.3f} on {agreement['items']} items"
         )
-    for name, value in metrics.items():
-        if name != "held_out" and isinstance(value, dict) and "accuracy" in value:
-            lines.append(
-                f"{name.replace('_', ' ')}: accuracy {value['accuracy']:.4f} on {value.get('rows')} rows"
-            )
+    for name, value in (card.get("metrics") or {}).items():
+        if not isinstance(value, dict) or "accuracy" not in value:
+            continue
+        label = "held-out metrics" if name == "held_out" else name.replace("_", " ")
+        rows = value.get("n", value.get("rows"))
+        text = f"{label}: accuracy {value['accuracy']:.4f}"
+        if value.get("macro_f1") is not None:
+            text += f", macro-F1 {value['macro_f1']:.4f}"
+        if value.get("ece") is not None:
+            text += f", ECE {value['ece']:.4f}"
+        lines.append(text + (f" on {rows} rows" if rows is not None else ""))
     hyper = card.get("hyperparameters") or {}
     lines.append("hyperparameters: " + ", ".join(f"{k}={v}" for k, v in hyper.items()))
     lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in (card.get("versions") or {}).items()))
