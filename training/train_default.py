@@ -32,7 +32,7 @@ from sklearn.metrics import cohen_kappa_score
 
 import newsclf
 from build_corpus import ANNOTATIONS, SOURCES, TEST_SETS, TOPICS, Corpus, build
-from sources import DEFAULT_DATA, ROOT, SourceError, ag_news_test
+from sources import AG_TEST, DEFAULT_DATA, ROOT, SourceError, ag_news_test, check_sources
 
 DEFAULT_OUTPUT = ROOT / "src" / "newsclf" / "models" / "default.newsclf"
 CARD_COPY = ROOT / "artifacts" / "model-card.json"
@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "model-card.md")
     args = parser.parse_args(argv)
     try:
+        check_sources(args.data_dir, dict([AG_TEST]))  # needed at the end: fail now, not then
         corpus = build(args.data_dir)
     except SourceError as exc:
         print(f"train_default: {exc}", file=sys.stderr)

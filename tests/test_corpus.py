@@ -1,0 +1,61 @@
+"""The default model's corpus (training/build_corpus.py) keeps the rules the project set for it."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+TRAINING = Path(__file__).resolve().parents[1] / "training"
+sys.path.insert(0, str(TRAINING))
+
+build_corpus = pytest.importorskip("build_corpus")
+sources = pytest.importorskip("sources")
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_data):
+    return build_corpus.build(shared_data)
+
+
+def test_every_topic_has_800_examples_at_least_half_of_them_real(corpus):
+    assert corpus.problems() == []
+    counts = corpus.counts()
+    assert list(counts.index) == build_corpus.TOPICS
+    assert (counts.total >= 800).all() and (counts.real >= counts.written).all()
+    assert (counts.test >= 50).all() and counts.test.sum() >= 650
+
+
+def test_no_test_text_is_trained_on_and_the_sources_are_kept_apart(corpus):
+    norm = build_corpus.normalize
+    assert not set(corpus.train.text.map(norm)) & set(corpus.test.text.map(norm))
+    assert set(corpus.test.source) <= {"bbc_rss", "ag_train"}  # the held-out strata only
+    assert not corpus.train.text.map(norm).duplicated().any()
+    written = corpus.train[corpus.train.origin == "written"]
+    assert not build_corpus.near_examples(written.text).any()
+
+
+def test_the_same_data_gives_the_same_corpus(corpus, shared_data):
+    again = build_corpus.build(shared_data)
+    assert again.train.equals(corpus.train) and again.test.equals(corpus.test)
+
+
+def test_ag_news_test_split_is_not_needed_to_build_the_corpus(shared_data, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(shared_data, data, ignore=shutil.ignore_patterns("test.csv", "bbc_news.csv.gz"))
+    assert len(build_corpus.build(data).train) > 0
+    with pytest.raises(sources.SourceError, match=r"missing source .*ag_news/test\.csv"):
+        sources.ag_news_test(data)  # only the evaluation reads it
+
+
+def test_a_missing_or_changed_source_is_named(shared_data, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(shared_data, data, ignore=shutil.ignore_patterns("bbc_news.csv.gz"))
+    (data / "reuters21578" / "reuters21578_titles.csv").unlink()
+    with pytest.raises(sources.SourceError, match=r"missing source .*reuters21578_titles\.csv"):
+        build_corpus.build(data)
+    shutil.copy(shared_data / "reuters21578" / "reuters21578_titles.csv", data / "reuters21578")
+    with (data / "bbc_rss" / "bbc_rss_headlines.csv").open("a", encoding="utf-8") as handle:
+        handle.write("An extra headline,2022-01-01T00:00:00Z,https://example.org/x,world,\n")
+    with pytest.raises(sources.SourceError, match=r"bbc_rss_headlines\.csv has changed"):
+        build_corpus.build(data)
