@@ -60,6 +60,15 @@ def test_unusable_separator(cli, write, tmp_path, verb):
     assert "Traceback" not in result.stderr
 
 
+def test_classify_min_score_abstains_and_keeps_the_score(cli):
+    out = cli("classify", "Arsenal sign Brazilian midfielder", "Earthquake strikes off coast",
+              "--min-score", "0.7").stdout.splitlines()  # fmt: skip
+    assert out[0].startswith("sport\t")
+    assert out[1].startswith("-\t0.") and out[1].endswith("(below --min-score: no topic)")
+    result = cli("classify", "x", "--min-score", "1.5", check=False)
+    assert result.returncode == 2 and "must be a probability in [0, 1]" in result.stderr
+
+
 def test_classify_empty_text(cli):
     assert "(empty text: no topic)" in cli("classify", "   ").stdout
     data = json.loads(cli("classify", "", "--json").stdout)

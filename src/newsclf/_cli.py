@@ -21,6 +21,7 @@ _EXAMPLES = {
           newsclf classify "Brent crude climbs as OPEC+ extends output cuts"
           newsclf classify "Arsenal sign Brazilian midfielder" "New frog species found" --top-k 3
           newsclf classify "Police detain 40 suspects" --json --model my.newsclf
+          newsclf classify "Markets mixed as storm nears" --min-score 0.6
         """,
     "tag": """
         INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
@@ -86,6 +87,15 @@ def _add_allow_pickle(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_min_score(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-score",
+        type=_probability,
+        metavar="S",
+        help="abstain below this probability: no topic, the score is still shown",
+    )
+
+
 def _add_table_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-col", required=True, metavar="COL", help="column holding the text")
     parser.add_argument("--label-col", required=True, metavar="COL", help="column holding the label")
@@ -132,6 +142,13 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _probability(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError("must be a probability in [0, 1]")
+    return number
+
+
 def _fraction(value: str) -> float:
     number = float(value)
     if not 0.0 <= number < 1.0:
@@ -144,6 +161,7 @@ _positive_int.__name__ = "positive integer"
 _seed.__name__ = "seed"
 _positive_float.__name__ = "positive number"
 _fraction.__name__ = "fraction"
+_probability.__name__ = "probability"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("classify", "Tag headlines given on the command line.", _run_classify)
     p.add_argument("texts", nargs="+", metavar="TEXT", help="headline(s) to tag")
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="also show the K most probable topics")
+    _add_min_score(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per headline")
     _add_model(p)
 
@@ -244,17 +263,23 @@ def _run_classify(args: argparse.Namespace) -> int:
     from ._prediction import classify, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
-    predictions = classify(args.texts, top_k=args.top_k, model=model)
+    predictions = classify(args.texts, top_k=args.top_k, min_score=args.min_score, model=model)
     if args.json:
         _print_json([{"text": t, **p.to_dict()} for t, p in zip(args.texts, predictions)])
         return 0
     for text, pred in zip(args.texts, predictions):
+        why = (
+            ""
+            if pred.label
+            else "  (empty text: no topic)"
+            if not pred.score
+            else "  (below --min-score: no topic)"
+        )
         if args.top_k:
             ranked = ", ".join(f"{label} {score:.3f}" for label, score in pred.alternatives)
-            ranked = ranked or "(empty text: no topic)"
-            print(f"{text}\n  {ranked}")
+            print(f"{text}\n  " + (f"{ranked}{why}" if ranked else why.strip()))
         elif not pred.label:
-            print(f"-\t-\t{text}  (empty text: no topic)")
+            print(f"-\t{pred.score:.3f}\t{text}{why}" if pred.score else f"-\t-\t{text}{why}")
         else:
             print(f"{pred.label}\t{pred.score:.3f}\t{text}")
     return 0
