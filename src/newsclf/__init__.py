@@ -10,6 +10,7 @@ The public API is what ``__all__`` lists; every ``_module`` is private.
 from ._classifier import Contribution, NewsClassifier
 from ._errors import ArtifactError, DataError, NewsclfError
 from ._evaluation import ClassScores, EvaluationReport
+from ._frame import tag_frame
 from ._prediction import Prediction, bundled_model_path, classify, load_model
 from ._records import Status
 from ._tagging import TagSummary, tag_file
@@ -36,5 +37,6 @@ __all__ = [
     "load_model",
     "show_versions",
     "tag_file",
+    "tag_frame",
     "train",
 ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 import textwrap
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ._errors import NewsclfError
@@ -26,19 +29,28 @@ _EXAMPLES = {
     "tag": """
         INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
         the text column is --text-col, or the first of text/title/headline), a .jsonl file
-        (--text-col is the key), any of these gzip-compressed (.gz), or - for stdin (read as
-        .txt unless --input-format says otherwise).
+        (--text-col is the key), any of these gzip-compressed (.gz), a .parquet file (all
+        columns kept; needs pip install 'newsclf[parquet]'), or - for stdin (read as .txt
+        unless --input-format says otherwise).
 
-        The output (CSV, or JSON lines when OUTPUT ends in .jsonl) has one row per input record,
-        in input order: the input's columns, then topic, score, status and line. status is
-        ok, empty (blank text: no topic), bad_utf8 (undecodable bytes replaced, then tagged),
-        ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file OUTPUT is
-        written to a temporary file and renamed when the run succeeds.
+        The output (CSV; JSON lines or Parquet when OUTPUT ends in .jsonl or .parquet, or by
+        --format) has one row per input record, in input order: the input's columns, then
+        topic, score, status and line. status is ok, empty (blank text: no topic), bad_utf8
+        (undecodable bytes replaced, then tagged), low_score (below --min-score: no topic,
+        score kept), ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file
+        OUTPUT is written to a temporary file and renamed when the run succeeds: a failed,
+        interrupted or killed run leaves nothing at OUTPUT.
+
+        Batches are predicted by --jobs worker processes (default: every core) while the
+        input is read and the output written, in order. Progress shows on stderr when it is
+        a terminal; a summary follows (both silenced by --quiet).
 
         examples:
           newsclf tag headlines.txt -o tagged.csv
           newsclf tag articles.csv --text-col title -o tagged.csv --top-k 3
-          zcat dump.txt.gz | newsclf tag - > tagged.csv
+          newsclf tag dump.txt.gz -o tagged.parquet --min-score 0.5 --jobs 4
+          newsclf tag items.parquet --text-col headline -o tagged.jsonl
+          zcat dump.txt.gz | newsclf tag - --format jsonl > tagged.jsonl
         """,
     "train": """
         DATA is a CSV/TSV file (comma, semicolon or tab separated: sniffed from the header
@@ -197,14 +209,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per headline")
     _add_model(p)
 
-    p = command("tag", "Tag every headline of a file and write a CSV (or JSONL).", _run_tag)
+    p = command("tag", "Tag every headline of a file and write a CSV (or JSONL, Parquet).", _run_tag)
     p.add_argument("input", metavar="INPUT", help="input file, or - for stdin")
     p.add_argument("-o", "--output", metavar="OUTPUT", help="output file (default: stdout)")
-    p.add_argument("--text-col", metavar="COL", help="text column (CSV/TSV) or key (JSONL)")
-    p.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl"), help="override the input format")
-    p.add_argument("--format", choices=("csv", "jsonl"), dest="output_format", help="output format")
+    p.add_argument("--text-col", metavar="COL", help="text column (CSV/TSV/Parquet) or key (JSONL)")
+    p.add_argument(
+        "--input-format",
+        choices=("txt", "csv", "tsv", "jsonl", "parquet"),
+        help="override the input format",
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "jsonl", "parquet"),
+        dest="output_format",
+        help="output format (default: by OUTPUT's extension, else csv)",
+    )
     _add_csv_options(p)
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="add the K most probable topics")
+    _add_min_score(p)
+    p.add_argument(
+        "-j", "--jobs", type=_positive_int, metavar="N", help="worker processes (default: every core)"
+    )
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_model(p)
@@ -301,7 +326,9 @@ def _run_tag(args: argparse.Namespace) -> int:
         header=not args.no_header,
         quoting=not args.no_quotes,
         top_k=args.top_k,
+        min_score=args.min_score,
         strict=args.strict,
+        jobs=args.jobs,
         quiet=args.quiet,
     )
     if not args.quiet:
@@ -437,14 +464,39 @@ def _describe_card(card: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Unwind like Ctrl-C, so the temporary output file is removed and the workers are stopped.
+    raise _Terminated(signum)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, unwinding the stack."""
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        with _sigterm_unwinds():
+            return int(args.run(args))
     except NewsclfError as exc:
         print(f"newsclf {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except _Terminated:
+        print(f"newsclf {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print(f"newsclf {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -152,15 +152,18 @@ def pick_separator(header_line: str, name: str) -> str:
     return "\t" if name.lower().removesuffix(".gz").endswith(".tsv") else ","
 
 
-def find_column(columns: list[str], wanted: str, name: str, role: str) -> int:
-    """Return the index of column ``wanted`` (exact, else case-insensitive) or raise a DataError."""
+def find_column(columns: list[str], wanted: str, name: str, role: str, where: str = ", line 1") -> int:
+    """Return the index of column ``wanted`` (exact, else case-insensitive) or raise a DataError.
+
+    The message names the file, ``where`` in it the columns are, and lists them all.
+    """
     if wanted in columns:
         return columns.index(wanted)
     folded = [c.strip().lower() for c in columns]
     if wanted.strip().lower() in folded:
         return folded.index(wanted.strip().lower())
     listed = ", ".join(repr(c) for c in columns)
-    raise DataError(f"{name}, line 1: no {role} column {wanted!r}; the columns are: {listed}")
+    raise DataError(f"{name}{where}: no {role} column {wanted!r}; the columns are: {listed}")
 
 
 class _Lines:
