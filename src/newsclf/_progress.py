@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import IO, Any
 
 __all__ = ["Progress"]
@@ -13,9 +12,10 @@ class Progress:
     """A progress bar counting rows, shown only when ``enabled``.
 
     The total is the row count when it is known (Parquet), else estimated from the bytes read
-    so far (``tell()``) out of ``size``: for a regular file, compressed bytes for ``.gz``.
-    Without either (a pipe), rows and rows/s only. The bar is created at the first update, so
-    that worker processes are forked before its monitor thread starts.
+    for the rows written so far (each chunk's ``offset``) out of ``size``: for a regular file,
+    compressed bytes for ``.gz``. Without either (a pipe), rows and rows/s only. The bar is
+    created at the first update, so that worker processes are forked before its monitor
+    thread starts.
     """
 
     def __init__(
@@ -25,14 +25,12 @@ class Progress:
         enabled: bool,
         total_rows: int | None = None,
         size: int | None = None,
-        tell: Callable[[], int] | None = None,
         file: IO[str] | None = None,
     ) -> None:
         self._name = name
         self._enabled = enabled
         self._total_rows = total_rows
-        self._size = size if size and tell is not None else None
-        self._tell = tell
+        self._size = size or None
         self._file = file
         self._bar: Any = None
 
@@ -43,17 +41,16 @@ class Progress:
         enabled = not quiet and stderr is not None and stderr.isatty()
         return cls(name, enabled=enabled, **source)
 
-    def estimate(self, rows: int) -> int | None:
-        """Estimated total rows after ``rows``: exact, from the bytes read so far, or None."""
+    def estimate(self, rows: int, offset: int | None) -> int | None:
+        """Return the total rows: exact, estimated from ``rows`` taking ``offset`` bytes, or None."""
         if self._total_rows is not None:
             return self._total_rows
-        if self._size is None or self._tell is None:
+        if self._size is None or not offset:
             return None
-        done = self._tell()
-        return max(rows, round(rows * self._size / done)) if done > 0 else None
+        return max(rows, round(rows * self._size / offset))
 
-    def update(self, rows: int) -> None:
-        """Count ``rows`` more rows written."""
+    def update(self, rows: int, offset: int | None = None) -> None:
+        """Count ``rows`` more rows written, which end ``offset`` bytes into the input."""
         if not self._enabled:
             return
         if self._bar is None:
@@ -61,13 +58,16 @@ class Progress:
 
             self._bar = tqdm(
                 desc=f"tagging {self._name}",
+                total=self.estimate(rows, offset),
+                initial=rows,
                 unit=" rows",
                 unit_scale=True,
                 file=self._file or sys.stderr,
                 dynamic_ncols=True,
                 smoothing=0.1,
             )
-        total = self.estimate(self._bar.n + rows)
+            return
+        total = self.estimate(self._bar.n + rows, offset)
         if total is not None:
             self._bar.total = total
         self._bar.update(rows)

@@ -112,6 +112,9 @@ class Chunk:
         JSON lines input: each record's object (None where the line is not one).
     arrow : pyarrow.RecordBatch, optional
         Parquet input: the rows as read, every column.
+    offset : int, optional
+        Bytes of the input file read once this chunk was (compressed ones for ``.gz``), when
+        known: progress estimates the total from it, since reading runs ahead of writing.
     """
 
     lines: list[int]
@@ -120,6 +123,7 @@ class Chunk:
     fields: list[list[str]] | None = None
     objs: list[dict[str, Any] | None] | None = None
     arrow: Any = None
+    offset: int | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -552,6 +556,13 @@ class RecordReader:
 
     def chunks(self, size: int) -> Iterator[Chunk]:
         """Yield the records ``size`` at a time, as :class:`Chunk` columns."""
+        tell = self.tell
+        for chunk in self._chunks(size):
+            if tell is not None:
+                chunk.offset = tell()
+            yield chunk
+
+    def _chunks(self, size: int) -> Iterator[Chunk]:
         if self.format == "txt":
             yield from self._txt_chunks(size)
             return

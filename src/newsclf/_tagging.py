@@ -263,7 +263,6 @@ def tag_file(
                 quiet=quiet,
                 total_rows=getattr(reader, "total_rows", None),
                 size=reader.size,
-                tell=reader.tell,
             )
             try:
                 with contextlib.closing(stream), progress:
@@ -271,7 +270,7 @@ def tag_file(
                         tagged = tag_columns(chunk.texts, chunk.statuses, scores, clf.classes_, min_score)
                         writer.write(chunk, tagged)
                         summary.add(tagged.statuses)
-                        progress.update(len(chunk))
+                        progress.update(len(chunk), chunk.offset)
             except BaseException:
                 with contextlib.suppress(Exception):  # Parquet's footer, into a file about to go
                     writer.close()
