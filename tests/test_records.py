@@ -209,6 +209,7 @@ def test_spaces_only_line_is_blank(write):
         ("c.txt", b"\xef\xbb\xbfOil up\n\n  \nCaf\xe9 opens\r\nlast"),
         ("c.csv", b'id,text\n1,"multi\nline"\n\n2,bad,row\n3,"x"y\n4,caf\xe9\n'),
         ("c.jsonl", b'{"text": "oil"}\nnope\n\n{"id": 1}\n{"text": "caf\xe9"}\n'),
+        ("mac.txt", b"oil\rup\r\rcaf\xe9\rlast"),
     ],
 )
 def test_chunks_hold_the_same_records_as_iteration(write, name, content):
@@ -219,9 +220,11 @@ def test_chunks_hold_the_same_records_as_iteration(write, name, content):
     assert [len(c) for c in chunks[:-1]] == [2] * (len(chunks) - 1)
     width = len(reader.columns)
     assert [n for c in chunks for n in c.lines] == [r.line for r in records]
+    assert [r.line for r in records] == list(range(1, len(records) + 1)) or name.endswith(".csv")
     assert [t for c in chunks for t in c.texts] == [r.text for r in records]
     assert [s for c in chunks for s in c.statuses] == [r.status for r in records]
-    assert [f for c in chunks for f in c.fields] == [(r.fields + [""] * width)[:width] for r in records]
+    rows = [list(row) for c in chunks for row in zip(*c.columns)]
+    assert rows == [(r.fields + [""] * width)[:width] for r in records]
     if name.endswith(".jsonl"):
         assert [o for c in chunks for o in c.objs] == [r.obj for r in records]
 

@@ -249,7 +249,9 @@ def _check_same_as_classify(tiny_model, tmp_path, texts, jobs):
         summary = tag_file(src, out, model=tiny_model, batch_size=3, jobs=jobs)
         rows = _read_csv(out)
         assert summary.rows == len(rows) == len(texts)
-        assert [r["text"] for r in rows] == texts
+        # (a CSV line of spaces alone is a blank line, as the reader documents)
+        kept = texts if src.suffix == ".jsonl" else [t if t.strip(" ") else "" for t in texts]
+        assert [r["text"] for r in rows] == kept
         assert [r["topic"] for r in rows] == expected
 
 

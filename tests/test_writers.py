@@ -3,6 +3,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclf import DataError
 from newsclf._records import Chunk
@@ -27,7 +29,7 @@ def test_output_names_avoid_clashes():
 
 
 CHUNK = Chunk(
-    [2, 3, 5], ["Oil up", "", "Meh"], ["ok", "empty", "ok"], [["1", "Oil up"], ["", ""], ["3", "Meh"]]
+    [2, 3, 5], ["Oil up", "", "Meh"], ["ok", "empty", "ok"], [["1", "", "3"], ["Oil up", "", "Meh"]]
 )
 TAGGED = Tagged(
     ["energy", "", ""],
@@ -65,3 +67,18 @@ def test_jsonl_writer_nulls_what_was_not_predicted():
     }
     assert second["topic"] is None and second["score"] is None
     assert third["topic"] == "" and third["score"] == 0.2 and third["status"] == "low_score"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text()), max_size=8))
+def test_csv_rows_are_byte_identical_to_the_csv_module(rows):
+    columns = [list(column) for column in zip(*rows)] if rows else [[], []]
+    chunk = Chunk(list(range(len(rows))), [""] * len(rows), ["empty"] * len(rows), columns)
+    tagged = Tagged([""] * len(rows), [None] * len(rows), ["empty"] * len(rows))
+    ours = io.StringIO()
+    CsvWriter(ours, ["a", "b"], ["topic", "score", "status", "line"]).write(chunk, tagged)
+    theirs = io.StringIO()
+    csv.writer(theirs, lineterminator="\r\n").writerows(
+        [a, b, "", "", "empty", i] for i, (a, b) in enumerate(rows)
+    )
+    assert ours.getvalue().split("\r\n", 1)[1] == theirs.getvalue()

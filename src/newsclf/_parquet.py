@@ -25,7 +25,7 @@ __all__ = [
     "ParquetReader",
     "ParquetWriter",
     "require_pyarrow",
-    "text_rows",
+    "text_columns",
 ]
 
 #: Rows per output row group: large enough for efficient files, small enough to stay flat.
@@ -146,8 +146,8 @@ class ParquetReader:
         return texts, statuses
 
 
-def text_rows(batch: Any) -> list[list[str]]:
-    """Return the rows of a record batch as text fields (for CSV output); nulls give ``""``."""
+def text_columns(batch: Any) -> list[list[str]]:
+    """Return the columns of a record batch as text (for CSV output); nulls give ``""``."""
     pa = require_pyarrow("converting Parquet rows")
     import pyarrow.compute as pc
 
@@ -156,13 +156,11 @@ def text_rows(batch: Any) -> list[list[str]]:
         try:
             columns.append(pc.fill_null(column.cast(pa.string()), "").to_pylist())
         except (pa.ArrowException, UnicodeDecodeError):  # nested or binary values: JSON-ish text
+            values = column.to_pylist()
             columns.append(
-                [
-                    "" if v is None else v if isinstance(v, str) else json.dumps(v, default=str)
-                    for v in column.to_pylist()
-                ]
+                [v if isinstance(v, str) else "" if v is None else json.dumps(v, default=str) for v in values]
             )
-    return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(batch.num_rows)]
+    return columns
 
 
 class ParquetWriter:
@@ -190,8 +188,7 @@ class ParquetWriter:
         if chunk.arrow is not None:
             base = list(chunk.arrow.columns)
         else:
-            by_column = list(zip(*chunk.fields)) if chunk.fields else [() for _ in range(self._width)]
-            base = [pa.array(values, pa.string()) for values in by_column]
+            base = [pa.array(values, pa.string()) for values in chunk.columns or ()]
         added = [
             pa.array(tagged.topics, pa.string()),
             pa.array(tagged.scores, pa.float64()),

@@ -106,8 +106,9 @@ class Chunk:
         Each record's stripped text; ``""`` when it has none (empty or unreadable).
     statuses : list of str
         Each record's :class:`Status`.
-    fields : list of list of str, optional
-        Each record's fields, as many as the input has columns (None for Parquet input).
+    columns : list of list of str, optional
+        The records' fields column by column, one list per input column, blanks padded
+        (None for Parquet input).
     objs : list of dict, optional
         JSON lines input: each record's object (None where the line is not one).
     arrow : pyarrow.RecordBatch, optional
@@ -120,7 +121,7 @@ class Chunk:
     lines: list[int]
     texts: list[str]
     statuses: list[str]
-    fields: list[list[str]] | None = None
+    columns: list[list[str]] | None = None
     objs: list[dict[str, Any] | None] | None = None
     arrow: Any = None
     offset: int | None = None
@@ -191,22 +192,44 @@ class _Lines:
         """sha256 of the bytes read so far (all of them, once iteration has finished)."""
         return self._digest.hexdigest()
 
-    def _raw(self) -> Iterator[bytes]:
-        update = self._digest.update
+    def _raw_batches(self, size: int) -> Iterator[list[bytes]]:
+        """Physical lines as bytes, ``size`` at a time (``self.line`` counts those yielded)."""
+        update, handle = self._digest.update, self._handle
+        batch: list[bytes] = []
         try:
-            for chunk in self._handle:
-                update(chunk)
-                if self.line == 0:
-                    for part in self._split_classic_mac(chunk):
-                        self.line += 1
-                        yield part
-                    continue
-                self.line += 1
-                yield chunk
+            first = handle.readline()
+            if not first:
+                return
+            update(first)
+            batch = self._split_classic_mac(first)
+            while len(batch) > size:  # CR-only line ends: the whole file came as one "line"
+                self.line += size
+                yield batch[:size]
+                batch = batch[size:]
+            if not isinstance(handle, gzip.GzipFile):
+                # A plain file or pipe cannot end mid-stream: read each batch in C.
+                while fresh := list(islice(handle, size - len(batch))):
+                    update(b"".join(fresh))
+                    batch += fresh
+                    if len(batch) == size:
+                        self.line += size
+                        yield batch
+                        batch = []
+            else:  # a gzip stream may end early: line by line, so the error names the line
+                for line in handle:
+                    update(line)
+                    batch.append(line)
+                    if len(batch) == size:
+                        self.line += size
+                        yield batch
+                        batch = []
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise DataError(
-                f"{self._name}, line {self.line + 1}: truncated or corrupt gzip input ({exc})"
+                f"{self._name}, line {self.line + len(batch) + 1}: truncated or corrupt gzip input ({exc})"
             ) from None
+        if batch:
+            self.line += len(batch)
+            yield batch
 
     def batches(self, size: int) -> Iterator[tuple[int, list[str], list[bool] | None]]:
         """Yield ``(first line number, decoded lines, bad-bytes flags)``, up to ``size`` lines each.
@@ -214,8 +237,7 @@ class _Lines:
         The flags are None when every line of the batch decoded cleanly (the common case: one
         ``decode`` per line, no per-line bookkeeping).
         """
-        raw_lines = self._raw()
-        while raw := list(islice(raw_lines, size)):
+        for raw in self._raw_batches(size):
             first = self.line - len(raw) + 1
             skipped = 0
             if first == 1 and raw[0].startswith(b"\xef\xbb\xbf"):
@@ -473,14 +495,12 @@ class RecordReader:
                     self._lines.check(first + i)  # strict: stop here
                     if texts[i]:
                         statuses[i] = bad_utf8
-            yield Chunk(list(range(first, first + len(lines))), texts, statuses, [[line] for line in lines])
+            yield Chunk(list(range(first, first + len(lines))), texts, statuses, [lines])
 
     def _iter_txt(self) -> Iterator[Record]:
         for chunk in self._txt_chunks(1024):
-            for number, fields, text, status in zip(
-                chunk.lines, chunk.fields or (), chunk.texts, chunk.statuses
-            ):
-                yield Record(number, fields, text, status)
+            rows = zip(chunk.lines, (chunk.columns or [[]])[0], chunk.texts, chunk.statuses)
+            yield from (Record(number, [line], text, status) for number, line, text, status in rows)
 
     # -- JSON lines ---------------------------------------------------------------------------
     def _prepare_jsonl(self, guess_text: bool) -> None:
@@ -570,12 +590,13 @@ class RecordReader:
         width = len(self.columns)
         jsonl = self.format == "jsonl"
         while batch := list(islice(records, size)):
+            # Blank lines and rejected records have no fields: pad them to the columns.
+            rows = [r.fields if len(r.fields) == width else (r.fields + [""] * width)[:width] for r in batch]
             yield Chunk(
                 [r.line for r in batch],
                 [r.text for r in batch],
                 [r.status for r in batch],
-                # Blank lines and rejected records have no fields: pad them to the columns.
-                [r.fields if len(r.fields) == width else (r.fields + [""] * width)[:width] for r in batch],
+                [list(column) for column in zip(*rows)] if width else [],
                 [r.obj for r in batch] if jsonl else None,
             )
 

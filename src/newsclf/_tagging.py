@@ -90,7 +90,10 @@ def tag_columns(
     labels = names[scores.best]
     values = scores.score
     statuses = list(statuses)
-    filled = np.fromiter((i for i, text in enumerate(texts) if text), dtype=np.intp, count=len(scores))
+    if len(scores) == len(texts):  # the common case: every record was predicted
+        filled = np.arange(len(texts))
+    else:
+        filled = np.fromiter((i for i, text in enumerate(texts) if text), dtype=np.intp, count=len(scores))
     if min_score is not None:
         low = values < min_score
         labels[low] = ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -80,44 +81,59 @@ def pick_output_format(output: str | None, fmt: str | None) -> str:
     return "csv"
 
 
-def chunk_fields(chunk: Chunk) -> list[list[str]]:
-    """Each record's input fields as text (Parquet values are converted)."""
-    if chunk.fields is not None:
-        return chunk.fields
-    from ._parquet import text_rows
+def chunk_columns(chunk: Chunk) -> list[list[str]]:
+    """Return the input's fields as text, column by column (Parquet values are converted)."""
+    if chunk.columns is not None:
+        return chunk.columns
+    from ._parquet import text_columns
 
-    return text_rows(chunk.arrow)
+    return text_columns(chunk.arrow)
 
 
 def chunk_objects(chunk: Chunk, columns: list[str]) -> list[dict[str, Any]]:
-    """Each record's input as a JSON object: JSONL objects whole, other inputs by column."""
-    if chunk.objs is not None:
-        return [
-            dict(obj) if obj is not None else dict(zip(columns, f))
-            for obj, f in zip(chunk.objs, chunk.fields or ())
-        ]
+    """Return each record's input as a JSON object: JSONL objects whole, others by column."""
     if chunk.arrow is not None:
         return chunk.arrow.to_pylist()
-    return [dict(zip(columns, fields)) for fields in chunk.fields or ()]
+    rows = [dict(zip(columns, values)) for values in zip(*chunk.columns)] if chunk.columns else []
+    if chunk.objs is None:
+        return rows
+    return [dict(obj) if obj is not None else row for obj, row in zip(chunk.objs, rows)]
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]').search
+
+
+def csv_column(values: list[str]) -> list[str]:
+    """Return ``values`` as CSV fields: quoted, inner quotes doubled, where the csv module would.
+
+    That is where a value holds the separator, a quote, a carriage return or a line feed
+    (the output's lines end in both). One pass of a compiled pattern per value: the csv
+    module's writes, one call per row, cost the main process twice as much.
+    """
+    return ['"' + v.replace('"', '""') + '"' if _NEEDS_QUOTES(v) else v for v in values]
 
 
 class CsvWriter:
-    """CSV output: UTF-8, RFC 4180 quoting and line ends."""
+    """CSV output: UTF-8, RFC 4180 quoting and line ends, one write per chunk."""
 
     def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
-        # RFC 4180 line ends: with "\n" alone the csv module would leave a lone "\r" in a field
-        # unquoted, and readers would split the row there.
-        self._writer = csv.writer(handle, lineterminator="\r\n")
+        self._handle = handle
         self._alternatives = len(names) > len(OUTPUT_COLUMNS)
-        self._writer.writerow(columns + names)
+        # RFC 4180 line ends: with "\n" alone a lone "\r" in a field would stay unquoted, and
+        # readers would split the row there.
+        csv.writer(handle, lineterminator="\r\n").writerow(columns + names)
 
     def write(self, chunk: Chunk, tagged: Tagged) -> None:
         scores = ["" if s is None else f"{s:.4f}" for s in tagged.scores]
-        added: Any = zip(tagged.topics, scores, tagged.statuses, chunk.lines)
+        # A few distinct labels: quote each once.
+        labels = {label: csv_column([label])[0] for label in set(tagged.topics)}
+        added = [[labels[t] for t in tagged.topics], scores, tagged.statuses, list(map(str, chunk.lines))]
         if self._alternatives:
             ranked = [";".join(f"{label}:{p:.4f}" for label, p in alt) for alt in tagged.alternatives or ()]
-            added = ((*row, alt) for row, alt in zip(added, ranked))
-        self._writer.writerows([fields + list(row) for fields, row in zip(chunk_fields(chunk), added)])
+            added.append(csv_column(ranked))
+        rows = zip(*map(csv_column, chunk_columns(chunk)), *added)
+        if len(chunk):
+            self._handle.write("\r\n".join(map(",".join, rows)) + "\r\n")
 
     def close(self) -> None:
         return None
