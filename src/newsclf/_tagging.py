@@ -46,9 +46,9 @@ class TagSummary:
     repaired: int = 0
     empty: int = 0
     unreadable: int = 0
-    abstained: int = 0
     seconds: float = 0.0
     output: str = "<stdout>"
+    abstained: int = 0  # last: positional construction stays as it was before abstention
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
