@@ -60,6 +60,15 @@ def test_unusable_separator(cli, write, tmp_path, verb):
     assert "Traceback" not in result.stderr
 
 
+def test_classify_min_score_abstains_and_keeps_the_score(cli):
+    out = cli("classify", "Arsenal sign Brazilian midfielder", "Earthquake strikes off coast",
+              "--min-score", "0.7").stdout.splitlines()  # fmt: skip
+    assert out[0].startswith("sport\t")
+    assert out[1].startswith("-\t0.") and out[1].endswith("(below --min-score: no topic)")
+    result = cli("classify", "x", "--min-score", "1.5", check=False)
+    assert result.returncode == 2 and "must be a probability in [0, 1]" in result.stderr
+
+
 def test_classify_empty_text(cli):
     assert "(empty text: no topic)" in cli("classify", "   ").stdout
     data = json.loads(cli("classify", "", "--json").stdout)
@@ -181,3 +190,94 @@ def test_corrupt_model_error(cli, write):
     result = cli("info", bad, check=False)
     assert result.returncode == 1 and "not a newsclf model file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _run_on_a_terminal(command):
+    """Run a command with its stderr on a pseudo-terminal; return (exit status, what it showed)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other side closed
+            break
+        if not data:
+            break
+        shown += data
+    os.close(leader)
+    return process.wait(timeout=600), shown.decode("utf-8", "replace")
+
+
+def test_tag_on_a_terminal_shows_progress_then_the_summary(cli, write, tiny_model_path, tmp_path):
+    src = write("many.csv", "id,title\n" + "".join(f"{i},Crude oil deal {i}\n" for i in range(9000)) + "7,\n")
+    out = tmp_path / "out.parquet"
+    command = [*cli.command, "tag", src, "-o", out, "--model", tiny_model_path, "--jobs", "2",
+               "--min-score", "0.99", "--top-k", "2"]  # fmt: skip
+    status, shown = _run_on_a_terminal([str(part) for part in command])
+    assert status == 0, shown
+    assert "tagging" in shown and "rows/s" in shown and "100%" in shown  # rows, rate, estimated total
+    assert "9001 rows: " in shown and "1 empty" in shown and "abstained" in shown
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(out)
+    assert table.num_rows == 9001 and table.column("line").to_pylist()[-1] == 9002
+    assert set(table.column("status").to_pylist()) <= {"ok", "low_score", "empty"}
+
+
+def test_a_run_stopped_midway_leaves_no_output(cli, tiny_model_path, tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    # Input arrives through a pipe kept open, so every run is surely midway when stopped.
+    lines = "".join(f"Crude oil deal {i}\n" for i in range(10_000)).encode()
+    runs = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        where = tmp_path / sig.name
+        where.mkdir()
+        command = [
+            *cli.command,
+            "tag",
+            "-",
+            "-o",
+            where / "out.csv",
+            "--jobs",
+            "2",
+            "--model",
+            tiny_model_path,
+        ]
+        process = subprocess.Popen(
+            [str(part) for part in command],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        process.stdin.write(lines)
+        process.stdin.flush()
+        runs[sig] = (process, where)
+    for sig, (process, where) in runs.items():
+        deadline = time.monotonic() + 300
+        while not any(p.stat().st_size for p in where.glob(".out.csv.*.tmp")):  # output under way
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(sig)
+    for sig, (process, where) in runs.items():
+        # communicate() returns only once every process holding its pipes has gone:
+        # the workers too, even those of the run killed outright.
+        _, err = process.communicate(timeout=60)
+        process.stdin.close()
+        assert not (where / "out.csv").exists()
+        if sig == signal.SIGKILL:
+            assert process.returncode == -signal.SIGKILL  # only its hidden temporary file is left
+        else:
+            assert process.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig]
+            assert list(where.iterdir()) == [] and "Traceback" not in err.decode()

@@ -71,3 +71,15 @@ def test_feature_names_follow_column_order():
     assert len(names) == features.n_features
     assert names[0][0] == "word" and names[-1][0] == "char"
     assert ("word", "brent crude") in names
+
+
+def test_pickling_drops_the_word_cache_and_rebuilds_it(tiny_model, corpus):
+    import pickle
+
+    texts = list(corpus.text)
+    expected = tiny_model.predict_proba(texts)  # warms the per-process word cache
+    assert tiny_model.features_._counter._ids
+    copy = pickle.loads(pickle.dumps(tiny_model))
+    assert not copy.features_._counter._ids
+    assert b"_ids" not in pickle.dumps(tiny_model)
+    np.testing.assert_array_equal(copy.predict_proba(texts), expected)

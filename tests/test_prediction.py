@@ -108,3 +108,18 @@ def test_prediction_to_dict():
     pred = classify(HEADLINES[0], top_k=2)
     d = pred.to_dict()
     assert d["label"] == pred.label and len(d["alternatives"]) == 2
+
+
+def test_min_score_withholds_the_label_but_keeps_score_and_alternatives():
+    pred = classify(HEADLINES[1], top_k=2)
+    assert classify(HEADLINES[1], top_k=2, min_score=pred.score) == pred  # at the threshold: kept
+    withheld = classify(HEADLINES[1], top_k=2, min_score=min(1.0, pred.score + 1e-9))
+    assert withheld == Prediction("", pred.score, pred.alternatives)
+    assert classify(["", HEADLINES[1]], min_score=1.0) == [Prediction("", 0.0), Prediction("", pred.score)]
+    assert classify(HEADLINES, min_score=0.0) == classify(HEADLINES)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), "0.5", True])
+def test_bad_min_score_is_reported(bad):
+    with pytest.raises(ValueError, match="min_score must be a probability"):
+        classify("x", min_score=bad)

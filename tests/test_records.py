@@ -201,3 +201,54 @@ def test_dirty_stretch_after_an_unterminated_quote_is_read_in_linear_time(write)
 def test_spaces_only_line_is_blank(write):
     _, records = _records(write("s.csv", "id,text\n   \n1,oil\n"))
     assert [(r.status, r.line) for r in records] == [(Status.EMPTY, 2), (Status.OK, 3)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("c.txt", b"\xef\xbb\xbfOil up\n\n  \nCaf\xe9 opens\r\nlast"),
+        ("c.csv", b'id,text\n1,"multi\nline"\n\n2,bad,row\n3,"x"y\n4,caf\xe9\n'),
+        ("c.jsonl", b'{"text": "oil"}\nnope\n\n{"id": 1}\n{"text": "caf\xe9"}\n'),
+        ("mac.txt", b"oil\rup\r\rcaf\xe9\rlast"),
+    ],
+)
+def test_chunks_hold_the_same_records_as_iteration(write, name, content):
+    path = write(name, content)
+    _, records = _records(path)
+    with open_records(path) as reader:
+        chunks = list(reader.chunks(2))
+    assert [len(c) for c in chunks[:-1]] == [2] * (len(chunks) - 1)
+    width = len(reader.columns)
+    assert [n for c in chunks for n in c.lines] == [r.line for r in records]
+    assert [r.line for r in records] == list(range(1, len(records) + 1)) or name.endswith(".csv")
+    assert [t for c in chunks for t in c.texts] == [r.text for r in records]
+    assert [s for c in chunks for s in c.statuses] == [r.status for r in records]
+    rows = [list(row) for c in chunks for row in zip(*c.columns)]
+    assert rows == [(r.fields + [""] * width)[:width] for r in records]
+    if name.endswith(".jsonl"):
+        assert [o for c in chunks for o in c.objs] == [r.obj for r in records]
+
+
+def test_strict_reports_the_first_problem_even_past_a_later_bad_byte(write):
+    path = write("order.csv", b"text,label\na,b\nc,d,e\ncaf\xe9,f\n")
+    with pytest.raises(DataError, match=r"line 3: expected 2 fields"):
+        _records(path, strict=True)
+    with (
+        open_records(write("b.txt", b"ok\n" * 5 + b"caf\xe9\n"), strict=True) as reader,
+        pytest.raises(
+            DataError, match=r"b\.txt, line 6, column 4: not UTF-8 \(byte 0xE9 at byte offset 18\)"
+        ),
+    ):
+        list(reader.chunks(100))
+
+
+def test_reader_knows_the_input_size_and_position(tmp_path):
+    data = gzip.compress(b"oil up\n" * 10_000)
+    path = tmp_path / "p.txt.gz"
+    path.write_bytes(data)
+    with open_records(path) as reader:
+        assert reader.size == len(data) and reader.tell() == 0
+        next(reader.chunks(100))
+        assert 0 < reader.tell() <= len(data)
+        list(reader.chunks(100))
+        assert reader.tell() == len(data)

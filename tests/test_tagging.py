@@ -226,3 +226,154 @@ def test_symlink_loop_is_refused(tiny_model, write, tmp_path):
     with pytest.raises(OutputError, match="cannot write there"):
         tag_file(write("h.txt", "oil\n"), loop, model=tiny_model)
     assert loop.is_symlink()
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)))
+
+
+def _write_inputs(tmp_path, texts):
+    """The texts as a properly quoted CSV file and as a JSON lines file."""
+    as_csv = tmp_path / "in.csv"
+    with open(as_csv, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["text"], *([t] for t in texts)])
+    as_jsonl = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+    as_jsonl.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return as_csv, as_jsonl
+
+
+def _check_same_as_classify(tiny_model, tmp_path, texts, jobs):
+    expected = [p.label for p in classify(texts, model=tiny_model)]
+    for src in _write_inputs(tmp_path, texts):
+        out = tmp_path / "out.csv"
+        summary = tag_file(src, out, model=tiny_model, batch_size=3, jobs=jobs)
+        rows = _read_csv(out)
+        assert summary.rows == len(rows) == len(texts)
+        # (a CSV line of spaces alone is a blank line, as the reader documents)
+        kept = texts if src.suffix == ".jsonl" else [t if t.strip(" ") else "" for t in texts]
+        assert [r["text"] for r in rows] == kept
+        assert [r["topic"] for r in rows] == expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ANY_TEXT, max_size=12))
+def test_any_strings_in_csv_or_jsonl_tag_like_classify(tiny_model, tmp_path, texts):
+    _check_same_as_classify(tiny_model, tmp_path, texts, jobs=1)
+
+
+# Few examples: each starts a pool of worker processes.
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ANY_TEXT, min_size=4, max_size=12))
+def test_any_strings_tag_like_classify_with_worker_processes(tiny_model, tmp_path, texts):
+    _check_same_as_classify(tiny_model, tmp_path, texts, jobs=2)
+
+
+def test_jobs_give_the_same_output_as_in_process(tiny_model, write, tmp_path):
+    lines = ["id,text"] + [f'{i},"Crude oil {i}, coach"' if i % 7 else f"{i},x,ragged" for i in range(200)]
+    src = write("d.csv", "\n".join(lines) + "\n\n" + '9,"open\n')
+    one = tag_file(src, tmp_path / "one.csv", model=tiny_model, jobs=1, batch_size=16, top_k=2)
+    two = tag_file(src, tmp_path / "two.csv", model=tiny_model, jobs=2, batch_size=16, top_k=2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    assert (one.rows, one.tagged, one.unreadable, one.empty) == (
+        two.rows,
+        two.tagged,
+        two.unreadable,
+        two.empty,
+    )
+    assert one.rows == 202 and one.unreadable == 29 + 1 and one.empty == 1
+
+
+def test_min_score_abstains_keeping_the_score(tiny_model, write, tmp_path):
+    src = write("h.txt", "Crude oil climbs\n\nsomething else entirely\n")
+    scores = [p.score for p in classify(["Crude oil climbs", "something else entirely"], model=tiny_model)]
+    threshold = (scores[0] + scores[1]) / 2
+    summary = tag_file(src, tmp_path / "o.csv", model=tiny_model, min_score=threshold, top_k=1)
+    rows = _read_csv(tmp_path / "o.csv")
+    assert [r["status"] for r in rows] == ["ok", "empty", "low_score"]
+    assert rows[2]["topic"] == "" and rows[2]["score"] == f"{scores[1]:.4f}" and rows[2]["alternatives"]
+    assert (summary.tagged, summary.empty, summary.abstained) == (1, 1, 1)
+    assert "1 abstained" in str(summary)
+    with pytest.raises(ValueError, match="min_score"):
+        tag_file(src, tmp_path / "x.csv", model=tiny_model, min_score=2)
+
+
+def test_dirty_csv_keeps_one_row_per_record(tiny_model, write, tmp_path):
+    content = (
+        b'id,text\n1,Crude oil climbs\n2,too,many,fields\n\n3,"unterminated\n4,caf\xe9 coach\n'
+        b'5,"a ""quoted"" oil"\n6\n'
+    )
+    summary = tag_file(
+        write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model, jobs=2, batch_size=2
+    )
+    rows = _read_csv(tmp_path / "o.csv")
+    assert [r["status"] for r in rows] == [
+        "ok",
+        "ragged_row",
+        "empty",
+        "bad_csv",
+        "bad_utf8",
+        "ok",
+        "ragged_row",
+    ]
+    assert [r["line"] for r in rows] == ["2", "3", "4", "5", "6", "7", "8"]
+    assert rows[4]["text"] == "caf\ufffd coach" and rows[4]["topic"] == "sport"
+    assert rows[5]["text"] == 'a "quoted" oil'
+    assert (summary.rows, summary.repaired, summary.unreadable) == (7, 1, 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "the file is empty"),
+        ("cols.csv", b"id,title\n1,oil\n", r"no text column 'body'; the columns are: 'id', 'title'"),
+        ("nokey.csv", b"id,body\n1,oil\n", r"no text column given and none named text, title, headline"),
+        ("bad.txt", b"oil\ncaf\xe9\n", r"bad\.txt, line 2, column 4: not UTF-8"),
+    ],
+)
+def test_input_errors_write_nothing(tiny_model, write, tmp_path, name, content, message):
+    out = tmp_path / "out.csv"
+    text_col = "body" if name == "cols.csv" else None
+    with pytest.raises(DataError, match=message):
+        tag_file(write(name, content), out, model=tiny_model, text_col=text_col, strict=True, jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_empty_and_header_only_inputs_give_header_only_outputs(tiny_model, write, tmp_path):
+    assert tag_file(write("e.txt", ""), tmp_path / "e.csv", model=tiny_model).rows == 0
+    assert (tmp_path / "e.csv").read_bytes() == b"text,topic,score,status,line\r\n"
+    assert tag_file(write("h.csv", "id,title\n"), tmp_path / "h.csv.out", model=tiny_model).rows == 0
+    assert (tmp_path / "h.csv.out").read_bytes() == b"id,title,topic,score,status,line\r\n"
+
+
+def test_truncated_gzip_with_workers_leaves_nothing(tiny_model, tmp_path):
+    import gzip
+
+    data = gzip.compress(("\n".join(f"oil deal {i}" for i in range(20000)) + "\n").encode())
+    src = tmp_path / "cut.txt.gz"
+    src.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match=r"cut\.txt\.gz, line \d+: truncated or corrupt gzip"):
+        tag_file(src, tmp_path / "out.csv", model=tiny_model, batch_size=1000, jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.txt.gz"]
+
+
+def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypatch):
+    import multiprocessing
+    import os
+
+    from newsclf import _parallel
+    from newsclf._prediction import score_texts
+
+    main = os.getpid()
+
+    def fail_in_workers(clf, texts, top_k):
+        if os.getpid() != main:
+            raise MemoryError("no room")
+        return score_texts(clf, texts, top_k)
+
+    monkeypatch.setattr(_parallel, "score_texts", fail_in_workers)
+    if _parallel._context().get_start_method() != "fork":
+        pytest.skip("patches reach workers only when forked")
+    with pytest.raises(MemoryError):
+        tag_file(write("h.txt", "oil\n" * 50), tmp_path / "o.csv", model=tiny_model, jobs=2, batch_size=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.txt"]
+    assert not multiprocessing.active_children()

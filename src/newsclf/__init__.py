@@ -11,6 +11,7 @@ from ._calibration import CalibrationBin
 from ._classifier import Contribution, NewsClassifier
 from ._errors import ArtifactError, DataError, MissingDependencyError, NewsclfError
 from ._evaluation import ClassScores, EvaluationReport
+from ._frame import tag_frame
 from ._prediction import Prediction, bundled_model_path, classify, load_model
 from ._records import Status
 from ._tagging import TagSummary, tag_file
@@ -40,6 +41,7 @@ __all__ = [
     "load_model",
     "show_versions",
     "tag_file",
+    "tag_frame",
     "topics",
     "train",
 ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 import textwrap
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import NewsclfError
@@ -24,23 +27,33 @@ _EXAMPLES = {
           newsclf classify "Brent crude climbs as OPEC+ extends output cuts"
           newsclf classify "Arsenal sign Brazilian midfielder" "New frog species found" --top-k 3
           newsclf classify "Police detain 40 suspects" --json --model my.newsclf
+          newsclf classify "Markets mixed as storm nears" --min-score 0.6
         """,
     "tag": """
         INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
         the text column is --text-col, or the first of text/title/headline), a .jsonl file
-        (--text-col is the key), any of these gzip-compressed (.gz), or - for stdin (read as
-        .txt unless --input-format says otherwise).
+        (--text-col is the key), any of these gzip-compressed (.gz), a .parquet file (all
+        columns kept; needs pip install 'newsclf[parquet]'), or - for stdin (read as .txt
+        unless --input-format says otherwise).
 
-        The output (CSV, or JSON lines when OUTPUT ends in .jsonl) has one row per input record,
-        in input order: the input's columns, then topic, score, status and line. status is
-        ok, empty (blank text: no topic), bad_utf8 (undecodable bytes replaced, then tagged),
-        ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file OUTPUT is
-        written to a temporary file and renamed when the run succeeds.
+        The output (CSV; JSON lines or Parquet when OUTPUT ends in .jsonl or .parquet, or by
+        --format) has one row per input record, in input order: the input's columns, then
+        topic, score, status and line. status is ok, empty (blank text: no topic), bad_utf8
+        (undecodable bytes replaced, then tagged), low_score (below --min-score: no topic,
+        score kept), ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file
+        OUTPUT is written to a temporary file and renamed when the run succeeds: a failed,
+        interrupted or killed run leaves nothing at OUTPUT.
+
+        Batches are predicted by --jobs worker processes (default: every core) while the
+        input is read and the output written, in order. Progress shows on stderr when it is
+        a terminal; a summary follows (both silenced by --quiet).
 
         examples:
           newsclf tag headlines.txt -o tagged.csv
           newsclf tag articles.csv --text-col title -o tagged.csv --top-k 3
-          zcat dump.txt.gz | newsclf tag - > tagged.csv
+          newsclf tag dump.txt.gz -o tagged.parquet --min-score 0.5 --jobs 4
+          newsclf tag items.parquet --text-col headline -o tagged.jsonl
+          zcat dump.txt.gz | newsclf tag - --format jsonl > tagged.jsonl
         """,
     "train": """
         DATA is a CSV/TSV file (comma, semicolon or tab separated: sniffed from the header
@@ -104,6 +117,15 @@ def _add_allow_pickle(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_min_score(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-score",
+        type=_probability,
+        metavar="S",
+        help="abstain below this probability: no topic, the score is still shown",
+    )
+
+
 def _add_table_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-col", required=True, metavar="COL", help="column holding the text")
     parser.add_argument("--label-col", required=True, metavar="COL", help="column holding the label")
@@ -163,6 +185,13 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _probability(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError("must be a probability in [0, 1]")
+    return number
+
+
 def _fraction(value: str) -> float:
     number = float(value)
     if not 0.0 <= number < 1.0:
@@ -175,6 +204,7 @@ _positive_int.__name__ = "positive integer"
 _seed.__name__ = "seed"
 _positive_float.__name__ = "positive number"
 _fraction.__name__ = "fraction"
+_probability.__name__ = "probability"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,17 +236,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("classify", "Tag headlines given on the command line.", _run_classify)
     p.add_argument("texts", nargs="+", metavar="TEXT", help="headline(s) to tag")
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="also show the K most probable topics")
+    _add_min_score(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per headline")
     _add_model(p)
 
-    p = command("tag", "Tag every headline of a file and write a CSV (or JSONL).", _run_tag)
+    p = command("tag", "Tag every headline of a file and write a CSV (or JSONL, Parquet).", _run_tag)
     p.add_argument("input", metavar="INPUT", help="input file, or - for stdin")
     p.add_argument("-o", "--output", metavar="OUTPUT", help="output file (default: stdout)")
-    p.add_argument("--text-col", metavar="COL", help="text column (CSV/TSV) or key (JSONL)")
-    p.add_argument("--input-format", choices=("txt", "csv", "tsv", "jsonl"), help="override the input format")
-    p.add_argument("--format", choices=("csv", "jsonl"), dest="output_format", help="output format")
+    p.add_argument("--text-col", metavar="COL", help="text column (CSV/TSV/Parquet) or key (JSONL)")
+    p.add_argument(
+        "--input-format",
+        choices=("txt", "csv", "tsv", "jsonl", "parquet"),
+        help="override the input format",
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "jsonl", "parquet"),
+        dest="output_format",
+        help="output format (default: by OUTPUT's extension, else csv)",
+    )
     _add_csv_options(p)
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="add the K most probable topics")
+    _add_min_score(p)
+    p.add_argument(
+        "-j", "--jobs", type=_positive_int, metavar="N", help="worker processes (default: every core)"
+    )
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_model(p)
@@ -298,17 +342,23 @@ def _run_classify(args: argparse.Namespace) -> int:
     from ._prediction import classify, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
-    predictions = classify(args.texts, top_k=args.top_k, model=model)
+    predictions = classify(args.texts, top_k=args.top_k, min_score=args.min_score, model=model)
     if args.json:
         _print_json([{"text": t, **p.to_dict()} for t, p in zip(args.texts, predictions)])
         return 0
     for text, pred in zip(args.texts, predictions):
+        why = (
+            ""
+            if pred.label
+            else "  (empty text: no topic)"
+            if not pred.score
+            else "  (below --min-score: no topic)"
+        )
         if args.top_k:
             ranked = ", ".join(f"{label} {score:.3f}" for label, score in pred.alternatives)
-            ranked = ranked or "(empty text: no topic)"
-            print(f"{text}\n  {ranked}")
+            print(f"{text}\n  " + (f"{ranked}{why}" if ranked else why.strip()))
         elif not pred.label:
-            print(f"-\t-\t{text}  (empty text: no topic)")
+            print(f"-\t{pred.score:.3f}\t{text}{why}" if pred.score else f"-\t-\t{text}{why}")
         else:
             print(f"{pred.label}\t{pred.score:.3f}\t{text}")
     return 0
@@ -330,7 +380,9 @@ def _run_tag(args: argparse.Namespace) -> int:
         header=not args.no_header,
         quoting=not args.no_quotes,
         top_k=args.top_k,
+        min_score=args.min_score,
         strict=args.strict,
+        jobs=args.jobs,
         quiet=args.quiet,
     )
     if not args.quiet:
@@ -517,15 +569,40 @@ def _check_combinations(args: argparse.Namespace) -> None:
         parser.error("--report needs a held-out split, and --test-size 0 holds out nothing")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Unwind like Ctrl-C, so the temporary output file is removed and the workers are stopped.
+    raise _Terminated(signum)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, unwinding the stack."""
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     _check_combinations(args)
     try:
-        return int(args.run(args))
+        with _sigterm_unwinds():
+            return int(args.run(args))
     except NewsclfError as exc:
         print(f"newsclf {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except _Terminated:
+        print(f"newsclf {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print(f"newsclf {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -145,13 +145,29 @@ class TextFeatures:
                 raise ValueError(f"{name} block: vocabulary and idf lengths differ")
         self.vocabularies_ = vocabularies
         self.idfs_ = idfs
+        self._build_counter()
+
+    def _build_counter(self) -> None:
         self._counter = NgramCounter(
-            vocabularies["word"],
+            self.vocabularies_["word"],
             self.word_ngram_range,  # type: ignore[arg-type]
             WORD_TOKEN_PATTERN,
-            vocabularies["char"],
+            self.vocabularies_["char"],
             self.char_ngram_range,  # type: ignore[arg-type]
         )
+
+    # -- pickling -------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, object]:
+        # The counter is derived from the vocabularies, and its word cache is per process:
+        # shipping it to a worker (or into a joblib file) would copy up to CACHE_WORDS words.
+        state = self.__dict__.copy()
+        state.pop("_counter", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        if "_counter" not in state and "vocabularies_" in state:
+            self._build_counter()
 
     @classmethod
     def from_state(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 import threading
 from collections.abc import Iterable
@@ -18,13 +19,16 @@ from ._classifier import NewsClassifier, as_texts
 __all__ = [
     "BATCH_SIZE",
     "Prediction",
+    "Scores",
     "bundled_model_path",
+    "check_min_score",
     "check_top_k",
     "classify",
     "load_model",
     "predict_texts",
     "predictions_from_proba",
     "resolve_model",
+    "score_texts",
 ]
 
 _BUNDLED_NAME = "default.newsclf"
@@ -42,12 +46,14 @@ class Prediction:
     Attributes
     ----------
     label : str
-        The most probable label; ``""`` for an empty text (no topic).
+        The most probable label; ``""`` (no topic) for an empty text, and with ``min_score``
+        for a text whose best probability is below it.
     score : float
-        Its probability, in [0, 1]; 0.0 for an empty text.
+        The best label's probability, in [0, 1], kept when the label is withheld for being
+        below ``min_score``; 0.0 for an empty text.
     alternatives : tuple of (label, probability)
-        With ``top_k``, the ``k`` most probable labels, best first (the first is ``label``);
-        empty otherwise.
+        With ``top_k``, the ``k`` most probable labels, best first (the first is the best
+        label, even when ``min_score`` withholds it); empty otherwise.
     """
 
     label: str
@@ -60,6 +66,29 @@ class Prediction:
         if self.alternatives:
             out["alternatives"] = [{"label": lab, "score": s} for lab, s in self.alternatives]
         return out
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Compact predictions of a batch of non-empty texts: what a tagging worker sends back.
+
+    Attributes
+    ----------
+    best : ndarray of int, shape (n,)
+        Index in ``classes_`` of each text's most probable label.
+    score : ndarray of float, shape (n,)
+        Its probability.
+    ranked, ranked_score : ndarray of shape (n, k), optional
+        With ``top_k``: label indices and probabilities, best first.
+    """
+
+    best: np.ndarray
+    score: np.ndarray
+    ranked: np.ndarray | None = None
+    ranked_score: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.best)
 
 
 def bundled_model_path() -> Path:
@@ -87,26 +116,59 @@ def check_top_k(top_k: int | None) -> None:
         raise ValueError(f"top_k must be a positive int or None, not {top_k!r}")
 
 
+def check_min_score(min_score: float | None) -> None:
+    if min_score is None:
+        return
+    if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real) or not 0.0 <= min_score <= 1.0:
+        # (NaN fails the range check too)
+        raise ValueError(f"min_score must be a probability in [0, 1] or None, not {min_score!r}")
+
+
+def score_texts(clf: NewsClassifier, texts: list[str], top_k: int | None = None) -> Scores:
+    """Predict a batch of non-empty texts, keeping only the best label (and the top ``k``)."""
+    if not texts:
+        empty = np.zeros(0, dtype=np.intp)
+        ranked = np.zeros((0, 0), dtype=np.intp) if top_k else None
+        return Scores(empty, np.zeros(0), ranked, None if ranked is None else np.zeros((0, 0)))
+    proba = clf.predict_proba(texts)
+    best = np.argmax(proba, axis=1)
+    score = proba[np.arange(len(proba)), best]
+    if not top_k:
+        return Scores(best, score)
+    k = min(top_k, proba.shape[1])
+    # Stable sort on negated probabilities: ties keep label order, and the first is argmax.
+    ranked = np.argsort(-proba, axis=1, kind="stable")[:, :k]
+    return Scores(best, score, ranked, np.take_along_axis(proba, ranked, axis=1))
+
+
+def predictions_from_scores(
+    scores: Scores, classes: np.ndarray, min_score: float | None = None
+) -> list[Prediction]:
+    """Turn :class:`Scores` into :class:`Prediction` objects (label ``""`` below ``min_score``)."""
+    names = [str(c) for c in classes]
+    labels = [names[b] for b in scores.best.tolist()]
+    values = scores.score.tolist()
+    if min_score is not None:
+        labels = [lab if v >= min_score else "" for lab, v in zip(labels, values)]
+    if scores.ranked is None or scores.ranked_score is None:
+        return [Prediction(lab, v) for lab, v in zip(labels, values)]
+    return [
+        Prediction(lab, v, tuple((names[j], p) for j, p in zip(row, probs)))
+        for lab, v, row, probs in zip(labels, values, scores.ranked.tolist(), scores.ranked_score.tolist())
+    ]
+
+
 def predictions_from_proba(
     proba: np.ndarray, classes: np.ndarray, top_k: int | None = None
 ) -> list[Prediction]:
     """Turn a probability matrix into :class:`Prediction` objects."""
     check_top_k(top_k)
     best = np.argmax(proba, axis=1)
-    scores = proba[np.arange(len(proba)), best]
-    if not top_k:
-        return [Prediction(str(classes[b]), float(s)) for b, s in zip(best, scores)]
-    k = min(top_k, proba.shape[1])
-    # Stable sort on negated probabilities: ties keep label order, and the first is argmax.
-    ranked = np.argsort(-proba, axis=1, kind="stable")[:, :k]
-    return [
-        Prediction(
-            str(classes[row[0]]),
-            float(p[row[0]]),
-            tuple((str(classes[j]), float(p[j])) for j in row),
-        )
-        for row, p in zip(ranked, proba)
-    ]
+    scores = Scores(best, proba[np.arange(len(proba)), best])
+    if top_k:
+        ranked = np.argsort(-proba, axis=1, kind="stable")[:, : min(top_k, proba.shape[1])]
+        scores = Scores(scores.best, scores.score, ranked, np.take_along_axis(proba, ranked, axis=1))
+    return predictions_from_scores(scores, classes)
 
 
 def resolve_model(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClassifier:
@@ -122,6 +184,7 @@ def classify(
     text_or_texts: str,
     *,
     top_k: int | None = ...,
+    min_score: float | None = ...,
     model: NewsClassifier | str | os.PathLike[str] | None = ...,
 ) -> Prediction: ...
 @overload
@@ -129,12 +192,14 @@ def classify(
     text_or_texts: Iterable[str],
     *,
     top_k: int | None = ...,
+    min_score: float | None = ...,
     model: NewsClassifier | str | os.PathLike[str] | None = ...,
 ) -> list[Prediction]: ...
 def classify(
     text_or_texts: str | Iterable[str],
     *,
     top_k: int | None = None,
+    min_score: float | None = None,
     model: NewsClassifier | str | os.PathLike[str] | None = None,
 ) -> Prediction | list[Prediction]:
     """Tag one headline or many with their topic.
@@ -146,6 +211,9 @@ def classify(
         An empty or whitespace-only text gets ``Prediction(label="", score=0.0)``: no topic.
     top_k : int, optional
         Also return the ``k`` most probable labels with their probabilities.
+    min_score : float, optional
+        Abstain below this probability: a text whose best label scores less gets
+        ``label=""`` (no topic) but keeps its ``score`` and ``alternatives``.
     model : NewsClassifier or path, optional
         The model to use; by default the bundled model (loaded once, then cached).
 
@@ -154,15 +222,19 @@ def classify(
     >>> from newsclf import classify
     >>> classify("Brent crude climbs as OPEC+ extends output cuts").label  # doctest: +SKIP
     'energy'
+    >>> classify("Markets and weather mixed", min_score=0.9).label  # doctest: +SKIP
+    ''
     """
     check_top_k(top_k)
+    check_min_score(min_score)
     clf = resolve_model(model)
     if isinstance(text_or_texts, str):
-        return predict_texts(clf, [text_or_texts], top_k)[0] or EMPTY
+        return predict_texts(clf, [text_or_texts], top_k, min_score)[0] or EMPTY
     texts = as_texts(text_or_texts, where="texts")
     out: list[Prediction] = []
     for start in range(0, len(texts), BATCH_SIZE):
-        out.extend(p or EMPTY for p in predict_texts(clf, texts[start : start + BATCH_SIZE], top_k))
+        batch = texts[start : start + BATCH_SIZE]
+        out.extend(p or EMPTY for p in predict_texts(clf, batch, top_k, min_score))
     return out
 
 
@@ -170,12 +242,14 @@ def classify(
 EMPTY = Prediction(label="", score=0.0)
 
 
-def predict_texts(clf: NewsClassifier, texts: list[str], top_k: int | None) -> list[Prediction | None]:
+def predict_texts(
+    clf: NewsClassifier, texts: list[str], top_k: int | None, min_score: float | None = None
+) -> list[Prediction | None]:
     """Predict every text in one batch; ``None`` for an empty or whitespace-only one."""
     out: list[Prediction | None] = [None] * len(texts)
     filled = [i for i, text in enumerate(texts) if text.strip()]
     if filled:
-        proba = clf.predict_proba([texts[i] for i in filled])
-        for i, pred in zip(filled, predictions_from_proba(proba, clf.classes_, top_k)):
+        scores = score_texts(clf, [texts[i] for i in filled], top_k)
+        for i, pred in zip(filled, predictions_from_scores(scores, clf.classes_, min_score)):
             out[i] = pred
     return out

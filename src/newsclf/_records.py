@@ -13,17 +13,20 @@ read past it are parsed again, one line per record.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import hashlib
 import json
 import os
+import stat
 import sys
 import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,6 +36,7 @@ __all__ = [
     "DEFAULT_TEXT_COLUMNS",
     "FORMATS",
     "MAX_RECORD_CHARS",
+    "Chunk",
     "Record",
     "RecordReader",
     "Status",
@@ -70,6 +74,7 @@ class Status:
     BAD_CSV = "bad_csv"  #: CSV record the parser rejected (e.g. unterminated quote): no topic
     BAD_JSON = "bad_json"  #: line that is not a JSON object: no topic
     NO_TEXT = "no_text"  #: JSON object without the text key, or a non-string text: no topic
+    LOW_SCORE = "low_score"  #: tagged, but the best score is below ``min_score``: no topic
 
     TAGGABLE = frozenset({OK, BAD_UTF8})
 
@@ -87,6 +92,42 @@ class Record:
     status: str
     detail: str = ""
     obj: dict[str, Any] | None = field(default=None, repr=False)
+
+
+@dataclass
+class Chunk:
+    """Consecutive input records, column by column: what tagging reads, predicts and writes.
+
+    Attributes
+    ----------
+    lines : list of int
+        Where each record starts (Parquet: its row number, from 1).
+    texts : list of str
+        Each record's stripped text; ``""`` when it has none (empty or unreadable).
+    statuses : list of str
+        Each record's :class:`Status`.
+    columns : list of list of str, optional
+        The records' fields column by column, one list per input column, blanks padded
+        (None for Parquet input).
+    objs : list of dict, optional
+        JSON lines input: each record's object (None where the line is not one).
+    arrow : pyarrow.RecordBatch, optional
+        Parquet input: the rows as read, every column.
+    offset : int, optional
+        Bytes of the input file read once this chunk was (compressed ones for ``.gz``), when
+        known: progress estimates the total from it, since reading runs ahead of writing.
+    """
+
+    lines: list[int]
+    texts: list[str]
+    statuses: list[str]
+    columns: list[list[str]] | None = None
+    objs: list[dict[str, Any] | None] | None = None
+    arrow: Any = None
+    offset: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
 
 def detect_format(name: str) -> str:
@@ -116,19 +157,22 @@ def pick_separator(header_line: str, name: str) -> str:
     return "\t" if name.lower().removesuffix(".gz").endswith(".tsv") else ","
 
 
-def find_column(columns: list[str], wanted: str, name: str, role: str) -> int:
-    """Return the index of column ``wanted`` (exact, else case-insensitive) or raise a DataError."""
+def find_column(columns: list[str], wanted: str, name: str, role: str, where: str = ", line 1") -> int:
+    """Return the index of column ``wanted`` (exact, else case-insensitive) or raise a DataError.
+
+    The message names the file, ``where`` in it the columns are, and lists them all.
+    """
     if wanted in columns:
         return columns.index(wanted)
     folded = [c.strip().lower() for c in columns]
     if wanted.strip().lower() in folded:
         return folded.index(wanted.strip().lower())
     listed = ", ".join(repr(c) for c in columns)
-    raise DataError(f"{name}, line 1: no {role} column {wanted!r}; the columns are: {listed}")
+    raise DataError(f"{name}{where}: no {role} column {wanted!r}; the columns are: {listed}")
 
 
 class _Lines:
-    """Physical lines of a binary input as ``(line number, text, had bad bytes)``.
+    """Physical lines of a binary input, decoded a batch at a time.
 
     Lenient mode replaces undecodable bytes with U+FFFD and flags the line; strict mode raises
     a :class:`DataError` with the line, column and byte offset of the first bad byte.
@@ -139,48 +183,121 @@ class _Lines:
         self._name = name
         self._strict = strict
         self._digest = hashlib.sha256()
-        self.line = 0
+        self._offset = 0  # bytes of the lines decoded so far
+        self._errors: dict[int, str] = {}  # strict mode: line -> why it is not UTF-8
+        self.line = 0  # lines read so far
 
     @property
     def sha256(self) -> str:
         """sha256 of the bytes read so far (all of them, once iteration has finished)."""
         return self._digest.hexdigest()
 
-    def __iter__(self) -> Iterator[tuple[int, str, bool]]:
-        offset = 0
+    def _raw_batches(self, size: int) -> Iterator[list[bytes]]:
+        """Physical lines as bytes, ``size`` at a time (``self.line`` counts those yielded)."""
+        update, handle = self._digest.update, self._handle
+        batch: list[bytes] = []
         try:
-            for chunk in self._handle:
-                self._digest.update(chunk)
-                for raw in self._split_classic_mac(chunk):
-                    self.line += 1
-                    data = raw[3:] if self.line == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
-                    try:
-                        yield self.line, data.decode("utf-8"), False
-                    except UnicodeDecodeError as exc:
-                        if self._strict:
-                            self._raise_decode(data, exc, offset + len(raw) - len(data))
-                        yield self.line, data.decode("utf-8", errors="replace"), True
-                    offset += len(raw)
+            first = handle.readline()
+            if not first:
+                return
+            update(first)
+            batch = self._split_classic_mac(first)
+            while len(batch) > size:  # CR-only line ends: the whole file came as one "line"
+                self.line += size
+                yield batch[:size]
+                batch = batch[size:]
+            if not isinstance(handle, gzip.GzipFile):
+                # A plain file or pipe cannot end mid-stream: read each batch in C.
+                while fresh := list(islice(handle, size - len(batch))):
+                    update(b"".join(fresh))
+                    batch += fresh
+                    if len(batch) == size:
+                        self.line += size
+                        yield batch
+                        batch = []
+            else:  # a gzip stream may end early: line by line, so the error names the line
+                for line in handle:
+                    update(line)
+                    batch.append(line)
+                    if len(batch) == size:
+                        self.line += size
+                        yield batch
+                        batch = []
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise DataError(
-                f"{self._name}, line {self.line + 1}: truncated or corrupt gzip input ({exc})"
+                f"{self._name}, line {self.line + len(batch) + 1}: truncated or corrupt gzip input ({exc})"
             ) from None
+        if batch:
+            self.line += len(batch)
+            yield batch
+
+    def batches(self, size: int) -> Iterator[tuple[int, list[str], list[bool] | None]]:
+        """Yield ``(first line number, decoded lines, bad-bytes flags)``, up to ``size`` lines each.
+
+        The flags are None when every line of the batch decoded cleanly (the common case: one
+        ``decode`` per line, no per-line bookkeeping).
+        """
+        for raw in self._raw_batches(size):
+            first = self.line - len(raw) + 1
+            skipped = 0
+            if first == 1 and raw[0].startswith(b"\xef\xbb\xbf"):
+                raw[0], skipped = raw[0][3:], 3
+            try:
+                texts, bad = [line.decode("utf-8") for line in raw], None
+            except UnicodeDecodeError:
+                texts, bad = self._decode_leniently(raw, first, self._offset + skipped)
+            self._offset += skipped + sum(map(len, raw))
+            yield first, texts, bad
+
+    def __iter__(self) -> Iterator[tuple[int, str, bool]]:
+        for first, texts, bad in self.batches(1024):
+            if bad is None:
+                yield from zip(range(first, first + len(texts)), texts, repeat(False))
+                continue
+            for number, text, flag in zip(range(first, first + len(texts)), texts, bad):
+                if flag:
+                    self.check(number)
+                yield number, text, flag
+
+    def check(self, number: int) -> None:
+        """In strict mode, raise the decoding error of line ``number`` (which had bad bytes)."""
+        if self._strict:
+            raise DataError(self._errors[number])
+
+    def _decode_leniently(self, raw: list[bytes], first: int, offset: int) -> tuple[list[str], list[bool]]:
+        # A strict reader raises only when the bad line's turn comes: an earlier line of the
+        # batch may hold another problem, and the first one is the one to report.
+        texts, bad = [], []
+        for number, data in enumerate(raw, first):
+            try:
+                texts.append(data.decode("utf-8"))
+                bad.append(False)
+            except UnicodeDecodeError as exc:
+                if self._strict:
+                    self._errors[number] = (
+                        f"{self._name}, line {number}, {self._decode_error(data, exc, offset)}"
+                    )
+                texts.append(data.decode("utf-8", errors="replace"))
+                bad.append(True)
+            offset += len(data)
+        return texts, bad
 
     def _split_classic_mac(self, chunk: bytes) -> list[bytes]:
         # A first "line" holding CRs but no LF is a file with CR-only line ends (classic Mac):
         # split it on CR. Any other file is left alone: a lone CR there is data.
-        if self.line == 0 and not chunk.endswith(b"\n") and b"\r" in chunk.rstrip(b"\r"):
+        if not chunk.endswith(b"\n") and b"\r" in chunk.rstrip(b"\r"):
             parts = chunk.split(b"\r")
             if parts[-1] == b"":  # the file ended with a CR
                 parts.pop()
             return [part + b"\n" for part in parts]
         return [chunk]
 
-    def _raise_decode(self, data: bytes, exc: UnicodeDecodeError, base: int) -> None:
+    @staticmethod
+    def _decode_error(data: bytes, exc: UnicodeDecodeError, base: int) -> str:
         column = len(data[: exc.start].decode("utf-8", errors="replace")) + 1
-        raise DataError(
-            f"{self._name}, line {self.line}, column {column}: not UTF-8 (byte "
-            f"0x{data[exc.start]:02X} at byte offset {base + exc.start}); re-save the file as UTF-8"
+        return (
+            f"column {column}: not UTF-8 (byte 0x{data[exc.start]:02X} at byte offset "
+            f"{base + exc.start}); re-save the file as UTF-8"
         )
 
 
@@ -243,6 +360,10 @@ class RecordReader:
         self._text_index: int | None = None
         self._first: list[Record] | None = None
         self._single_lines_until = 0
+        #: Input size in bytes and a function giving the bytes read so far (of the compressed
+        #: file for .gz input), when the input is a regular file: for progress estimates.
+        self.size: int | None = None
+        self.tell: Callable[[], int] | None = None
         if fmt == "txt":
             if text_col is not None:
                 raise DataError(
@@ -362,13 +483,24 @@ class RecordReader:
             yield self._checked(record)
 
     # -- text lines ---------------------------------------------------------------------------
+    def _txt_chunks(self, size: int) -> Iterator[Chunk]:
+        # The fast path of tagging: a batch of lines at a time, no per-record objects.
+        ok, empty, bad_utf8 = Status.OK, Status.EMPTY, Status.BAD_UTF8
+        for first, decoded, bad in self._lines.batches(size):
+            lines = [raw.rstrip("\r\n") for raw in decoded]
+            texts = [line.strip() for line in lines]
+            statuses = [ok if text else empty for text in texts]
+            if bad is not None:
+                for i in (i for i, flag in enumerate(bad) if flag):
+                    self._lines.check(first + i)  # strict: stop here
+                    if texts[i]:
+                        statuses[i] = bad_utf8
+            yield Chunk(list(range(first, first + len(lines))), texts, statuses, [lines])
+
     def _iter_txt(self) -> Iterator[Record]:
-        while (item := self._next_line()) is not None:
-            number, raw, bad = item
-            line = raw.rstrip("\r\n")
-            text = line.strip()
-            status = Status.EMPTY if not text else Status.BAD_UTF8 if bad else Status.OK
-            yield self._checked(Record(number, [line], text, status))
+        for chunk in self._txt_chunks(1024):
+            rows = zip(chunk.lines, (chunk.columns or [[]])[0], chunk.texts, chunk.statuses)
+            yield from (Record(number, [line], text, status) for number, line, text, status in rows)
 
     # -- JSON lines ---------------------------------------------------------------------------
     def _prepare_jsonl(self, guess_text: bool) -> None:
@@ -442,6 +574,32 @@ class RecordReader:
             return self._iter_jsonl()
         return self._iter_csv()
 
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """Yield the records ``size`` at a time, as :class:`Chunk` columns."""
+        tell = self.tell
+        for chunk in self._chunks(size):
+            if tell is not None:
+                chunk.offset = tell()
+            yield chunk
+
+    def _chunks(self, size: int) -> Iterator[Chunk]:
+        if self.format == "txt":
+            yield from self._txt_chunks(size)
+            return
+        records = iter(self)
+        width = len(self.columns)
+        jsonl = self.format == "jsonl"
+        while batch := list(islice(records, size)):
+            # Blank lines and rejected records have no fields: pad them to the columns.
+            rows = [r.fields if len(r.fields) == width else (r.fields + [""] * width)[:width] for r in batch]
+            yield Chunk(
+                [r.line for r in batch],
+                [r.text for r in batch],
+                [r.status for r in batch],
+                [list(column) for column in zip(*rows)] if width else [],
+                [r.obj for r in batch] if jsonl else None,
+            )
+
 
 @contextmanager
 def open_records(
@@ -456,7 +614,11 @@ def open_records(
     """
     name = str(source)
     if name == "-":
-        yield RecordReader(sys.stdin.buffer, "<stdin>", fmt or "txt", **options)
+        reader = RecordReader(sys.stdin.buffer, "<stdin>", fmt or "txt", **options)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # `< file`: size known
+            if stat.S_ISREG(os.fstat(sys.stdin.buffer.fileno()).st_mode):
+                reader.size, reader.tell = os.fstat(sys.stdin.buffer.fileno()).st_size, sys.stdin.buffer.tell
+        yield reader
         return
     path = Path(source)
     fmt = fmt or detect_format(name)
@@ -464,10 +626,12 @@ def open_records(
         raise DataError(f"{name}: is a directory, not a file")
     if not path.is_file():
         raise DataError(f"{name}: no such file")
-    opener: Any = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        handle = opener(path, "rb")
+        raw = open(path, "rb")  # noqa: SIM115 - closed below, after the gzip layer
     except OSError as exc:
         raise DataError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    with handle:
-        yield RecordReader(handle, name, fmt, **options)
+    with raw, gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix.lower() == ".gz" else raw as handle:
+        reader = RecordReader(handle, name, fmt, **options)
+        # Progress counts the bytes of the file itself: compressed ones for .gz input.
+        reader.size, reader.tell = os.fstat(raw.fileno()).st_size, raw.tell
+        yield reader

@@ -1,30 +1,35 @@
-"""Tag whole files: stream records in batches, classify, write one output row per input record."""
+"""Tag whole files: stream records in batches, predict, write one output row per input record.
+
+The main process reads and writes; predictions run in worker processes (``_parallel.py``).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
 
 from ._atomic import OutputError, atomic_write, check_output_path
 from ._classifier import NewsClassifier
 from ._errors import DataError
-from ._prediction import BATCH_SIZE, Prediction, check_top_k, predict_texts, resolve_model
-from ._records import Record, Status, open_records
+from ._parallel import resolve_jobs, score_batches
+from ._prediction import BATCH_SIZE, Scores, check_min_score, check_top_k, resolve_model
+from ._progress import Progress
+from ._records import Chunk, Status, open_records
+from ._writers import OUTPUT_COLUMNS, CsvWriter, JsonlWriter, Tagged, Writer, output_names, pick_output_format
 
-__all__ = ["OUTPUT_COLUMNS", "TagSummary", "output_names", "tag_file"]
+__all__ = ["OUTPUT_COLUMNS", "TagSummary", "tag_columns", "tag_file", "texts_to_predict"]
 
-#: Columns appended to the input's own columns (prefixed ``newsclf_`` if the input has them).
-OUTPUT_COLUMNS = ("topic", "score", "status", "line")
+_PARQUET_EXTENSIONS = (".parquet", ".pq")
 
 
 @dataclass
@@ -32,7 +37,8 @@ class TagSummary:
     """Counts of one tagging run.
 
     Every input record is in exactly one bucket: ``tagged`` (status ``ok``), ``repaired``
-    (undecodable bytes replaced, then tagged), ``empty`` or ``unreadable`` (no topic).
+    (undecodable bytes replaced, then tagged), ``empty``, ``unreadable`` (no topic), or
+    ``abstained`` (status ``low_score``: predicted below ``min_score``, no topic).
     """
 
     rows: int = 0
@@ -42,110 +48,96 @@ class TagSummary:
     unreadable: int = 0
     seconds: float = 0.0
     output: str = "<stdout>"
+    abstained: int = 0  # last: positional construction stays as it was before abstention
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
         return (
             f"{self.rows} rows: {self.tagged} tagged, {self.repaired} repaired, {self.empty} empty, "
-            f"{self.unreadable} unreadable; {self.seconds:.1f} s ({rate:,.0f} rows/s) -> {self.output}"
+            f"{self.unreadable} unreadable, {self.abstained} abstained; "
+            f"{self.seconds:.1f} s ({rate:,.0f} rows/s) -> {self.output}"
         )
 
-    def count(self, record: Record) -> None:
-        """Add one record to its bucket."""
-        self.rows += 1
-        if record.status == Status.OK:
-            self.tagged += 1
-        elif record.status == Status.BAD_UTF8:
-            self.repaired += 1
-        elif record.status == Status.EMPTY:
-            self.empty += 1
-        else:
-            self.unreadable += 1
+    def add(self, statuses: list[str]) -> None:
+        """Add one chunk's records to their buckets."""
+        counts = Counter(statuses)
+        self.rows += len(statuses)
+        self.tagged += counts.pop(Status.OK, 0)
+        self.repaired += counts.pop(Status.BAD_UTF8, 0)
+        self.empty += counts.pop(Status.EMPTY, 0)
+        self.abstained += counts.pop(Status.LOW_SCORE, 0)
+        self.unreadable += sum(counts.values())
 
 
-def output_names(columns: list[str], top_k: int | None) -> list[str]:
-    """Names of the appended columns: ``topic`` etc., prefixed ``newsclf_`` (again) on a clash."""
-    names = [*OUTPUT_COLUMNS, *(["alternatives"] if top_k else [])]
-    while any(name in columns for name in names):
-        names = [f"newsclf_{name}" for name in names]
-    return names
+def texts_to_predict(chunk: Chunk) -> list[str]:
+    """Return the texts of a chunk that get a prediction: every non-empty one."""
+    return [text for text in chunk.texts if text]
 
 
-def _alternatives(pred: Prediction | None) -> str:
-    if pred is None:
-        return ""
-    return ";".join(f"{label}:{score:.4f}" for label, score in pred.alternatives)
+def tag_columns(
+    texts: list[str],
+    statuses: list[str],
+    scores: Scores,
+    classes: np.ndarray,
+    min_score: float | None = None,
+) -> Tagged:
+    """Return the added columns of a chunk whose non-empty ``texts`` were predicted as ``scores``.
 
-
-class _CsvWriter:
-    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
-        # RFC 4180 line ends: with "\n" alone the csv module would leave a lone "\r" in a field
-        # unquoted, and readers would split the row there.
-        self._writer = csv.writer(handle, lineterminator="\r\n")
-        self._width = len(columns)
-        self._alternatives = len(names) > len(OUTPUT_COLUMNS)
-        self._writer.writerow(columns + names)
-
-    def write(self, record: Record, pred: Prediction | None) -> None:
-        row: list[object] = (record.fields + [""] * self._width)[: self._width]
-        row += [pred.label, f"{pred.score:.4f}"] if pred else ["", ""]
-        row += [record.status, record.line]
-        if self._alternatives:
-            row.append(_alternatives(pred))
-        self._writer.writerow(row)
-
-
-class _JsonlWriter:
-    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
-        self._handle = handle
-        self._columns = columns
-        self._names = names
-
-    def write(self, record: Record, pred: Prediction | None) -> None:
-        obj: dict[str, Any] = (
-            dict(record.obj) if record.obj is not None else dict(zip(self._columns, record.fields))
-        )
-        for name in self._names:  # a later JSON object may hold one of our keys: keep its value
-            if name in obj:
-                kept = f"input_{name}"
-                while kept in obj:
-                    kept = f"input_{kept}"
-                obj[kept] = obj.pop(name)
-        topic, score, status, line = self._names[:4]
-        obj[topic] = pred.label if pred else None
-        obj[score] = round(pred.score, 6) if pred else None
-        obj[status] = record.status
-        obj[line] = record.line
-        if len(self._names) > 4:
-            alternatives = pred.alternatives if pred else ()
-            obj[self._names[4]] = [{"label": lab, "score": round(s, 6)} for lab, s in alternatives]
-        self._handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
-
-_WRITERS: dict[str, Any] = {"csv": _CsvWriter, "jsonl": _JsonlWriter}
-
-
-def _output_format(output: str | None, fmt: str | None) -> str:
-    if fmt:
-        if fmt not in _WRITERS:
-            raise DataError(f"unknown output format {fmt!r}; use one of {', '.join(_WRITERS)}")
-        return fmt
-    if output and output != "-" and Path(output).suffix.lower() in (".jsonl", ".ndjson"):
-        return "jsonl"
-    return "csv"
+    Predicted rows get their best label and its score; below ``min_score`` the label is
+    withheld and the status becomes ``low_score``. Other rows keep their status, no topic.
+    """
+    names = np.asarray([str(c) for c in classes], dtype=object)
+    labels = names[scores.best]
+    values = scores.score
+    statuses = list(statuses)
+    if len(scores) == len(texts):  # the common case: every record was predicted
+        filled = np.arange(len(texts))
+    else:
+        filled = np.fromiter((i for i, text in enumerate(texts) if text), dtype=np.intp, count=len(scores))
+    if min_score is not None:
+        low = values < min_score
+        labels[low] = ""
+        for i in filled[low].tolist():
+            statuses[i] = Status.LOW_SCORE
+    alternatives = None
+    if scores.ranked is not None and scores.ranked_score is not None:
+        ranked = [
+            list(zip(names[row].tolist(), p)) for row, p in zip(scores.ranked, scores.ranked_score.tolist())
+        ]
+    if len(filled) == len(texts):  # the common case: every record was predicted
+        topics: list[Any] = labels.tolist()
+        score_list: list[Any] = values.tolist()
+        if scores.ranked is not None:
+            alternatives = ranked
+    else:
+        topics = [""] * len(texts)
+        score_list = [None] * len(texts)
+        for i, label, value in zip(filled.tolist(), labels.tolist(), values.tolist()):
+            topics[i], score_list[i] = label, value
+        if scores.ranked is not None:
+            alternatives = [[] for _ in texts]
+            for i, alt in zip(filled.tolist(), ranked):
+                alternatives[i] = alt
+    return Tagged(topics, score_list, statuses, alternatives)
 
 
 @contextlib.contextmanager
-def _open_output(output: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
+def _open_output(output: str | os.PathLike[str] | None, binary: bool) -> Iterator[IO[Any]]:
     if output is None or str(output) == "-":
         if sys.stdout is None:
             raise OutputError("there is no standard output to write to; pass an output file")
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:  # a notebook or a redirect_stdout(StringIO): text only
+            if binary:
+                raise OutputError("standard output takes text only here; pass an output file for Parquet")
             yield sys.stdout
             return
-        # UTF-8 whatever the locale says, and no newline translation (the CSV sets its own).
         sys.stdout.flush()
+        if binary:
+            yield buffer
+            buffer.flush()
+            return
+        # UTF-8 whatever the locale says, and no newline translation (the CSV sets its own).
         stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
         try:
             yield stream
@@ -153,16 +145,43 @@ def _open_output(output: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
         finally:
             stream.detach()
         return
+    if binary:
+        with atomic_write(output, "wb") as handle:
+            yield handle
+        return
     with atomic_write(output, "w", encoding="utf-8", newline="") as handle:
         yield handle
 
 
-def _progress(quiet: bool, name: str) -> Any:
-    if quiet or not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    from tqdm import tqdm
+@contextlib.contextmanager
+def _open_input(source: str | os.PathLike[str], fmt: str | None, **options: Any) -> Iterator[Any]:
+    name = str(source)
+    is_parquet = fmt == "parquet" or (fmt is None and Path(name).suffix.lower() in _PARQUET_EXTENSIONS)
+    if not is_parquet:
+        with open_records(source, fmt=fmt, **options) as reader:
+            yield reader
+        return
+    if name == "-":
+        raise DataError("Parquet input must be a file (it is read from its end first), not standard input")
+    if not Path(name).is_file():
+        raise DataError(f"{name}: no such file")
+    from ._parquet import ParquetReader
 
-    return tqdm(desc=f"tagging {name}", unit=" rows", file=sys.stderr, dynamic_ncols=True)
+    if options.get("sep") is not None or not options.get("header", True) or not options.get("quoting", True):
+        raise DataError(f"{name}: --sep, --no-header and --no-quotes apply to CSV input, not Parquet")
+    yield ParquetReader(source, text_col=options.get("text_col"), strict=options.get("strict", False))
+
+
+def _writer(fmt: str, handle: IO[Any], reader: Any, names: list[str]) -> Writer:
+    if fmt == "parquet":
+        from ._parquet import ParquetWriter
+
+        return ParquetWriter(handle, reader.columns, names, getattr(reader, "schema", None))
+    return (
+        CsvWriter(handle, reader.columns, names)
+        if fmt == "csv"
+        else JsonlWriter(handle, reader.columns, names)
+    )
 
 
 def tag_file(
@@ -177,40 +196,88 @@ def tag_file(
     header: bool = True,
     quoting: bool = True,
     top_k: int | None = None,
+    min_score: float | None = None,
     strict: bool = False,
+    jobs: int | None = None,
     quiet: bool = True,
     batch_size: int = BATCH_SIZE,
 ) -> TagSummary:
     """Tag every record of ``source`` and write them, in order, to ``output``.
 
-    ``source`` is a ``.txt`` (one headline per line), ``.csv``/``.tsv`` or ``.jsonl`` file,
-    optionally gzip-compressed, or ``"-"`` for stdin. ``output`` (``None`` or ``"-"``: stdout)
-    gets the input's columns plus ``topic``, ``score``, ``status`` and ``line`` (prefixed
-    ``newsclf_`` if the input already has such a column): exactly one row per input record.
-    Records that are empty or unreadable get an empty topic and a status (see :class:`Status`);
-    with ``strict=True`` the first unreadable record raises a :class:`DataError` naming file and
-    line instead. A file output is written to a temporary file and renamed at the end, so a
-    failed run leaves no partial file behind. ``header``/``quoting``/``sep`` describe CSV input.
+    Parameters
+    ----------
+    source : path or "-"
+        A ``.txt`` (one headline per line), ``.csv``/``.tsv``, ``.jsonl`` or ``.parquet``
+        file; any but Parquet may be gzip-compressed (``.gz``); ``"-"`` reads stdin (as text
+        lines unless ``input_format`` says otherwise).
+    output : path or "-", optional
+        Where to write (default: stdout): CSV, or JSON lines / Parquet by the extension
+        (``.jsonl``, ``.parquet``) or ``output_format``. One row per input record: the input's
+        columns plus ``topic``, ``score``, ``status`` and ``line`` (prefixed ``newsclf_`` if
+        the input already has such a column), and ``alternatives`` with ``top_k``. A file
+        output is written to a temporary file and renamed at the end, so a failed or killed run
+        leaves no partial file behind.
+    text_col : str, optional
+        The text column (CSV, Parquet) or key (JSONL); by default text, title or headline.
+    top_k : int, optional
+        Also write the ``k`` most probable labels with their probabilities.
+    min_score : float, optional
+        Abstain below this probability: no topic, status ``low_score``, the score is kept.
+    strict : bool
+        Raise a :class:`DataError` naming file and line at the first unreadable record,
+        instead of marking it with a status (see :class:`Status`).
+    jobs : int, optional
+        Worker processes predicting batches while this one reads and writes; default: every
+        core. ``1`` predicts in this process.
+    quiet : bool
+        No progress bar (which shows only when stderr is a terminal anyway).
+    sep, header, quoting
+        Describe CSV input (separator, header line, ``"`` quoting).
+
+    Returns
+    -------
+    TagSummary
+        How many rows were read, tagged, repaired, empty, unreadable and abstained.
     """
     check_top_k(top_k)
-    if output is not None and str(output) != "-":
-        check_output_path(output, inputs=(source,))
+    check_min_score(min_score)
+    workers = resolve_jobs(jobs)
+    to_stdout = output is None or str(output) == "-"
+    out_fmt = pick_output_format(None if to_stdout else str(output), output_format)
+    if out_fmt == "parquet":
+        from ._parquet import require_pyarrow
+
+        require_pyarrow("writing Parquet")
+    if not to_stdout:
+        check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
     clf = resolve_model(model)
     started = time.perf_counter()
-    summary = TagSummary(output="<stdout>" if output in (None, "-") else str(output))
-    out_fmt = _output_format(None if output is None else str(output), output_format)
-    with open_records(
-        source, fmt=input_format, text_col=text_col, sep=sep, header=header, quoting=quoting, strict=strict
-    ) as reader:
-        records = iter(reader)
-        with _open_output(output) as handle, _progress(quiet, reader.name) as bar:
-            writer = _WRITERS[out_fmt](handle, reader.columns, output_names(reader.known_names, top_k))
-            while batch := list(islice(records, batch_size)):
-                # Unreadable and empty records carry no text, so they get no prediction.
-                for record, pred in zip(batch, predict_texts(clf, [r.text for r in batch], top_k)):
-                    writer.write(record, pred)
-                    summary.count(record)
-                if bar is not None:
-                    bar.update(len(batch))
+    summary = TagSummary(output="<stdout>" if to_stdout else str(output))
+    options = {"text_col": text_col, "sep": sep, "header": header, "quoting": quoting, "strict": strict}
+    with _open_input(source, input_format, **options) as reader:
+        names = output_names(reader.known_names, top_k)
+        with _open_output(output, binary=out_fmt == "parquet") as handle:
+            writer = _writer(out_fmt, handle, reader, names)
+            stream = score_batches(
+                clf, reader.chunks(batch_size), texts_to_predict, top_k=top_k, jobs=workers
+            )
+            progress = Progress.for_stderr(
+                reader.name,
+                quiet=quiet,
+                total_rows=getattr(reader, "total_rows", None),
+                size=reader.size,
+            )
+            try:
+                with contextlib.closing(stream), progress:
+                    for chunk, scores in stream:
+                        tagged = tag_columns(chunk.texts, chunk.statuses, scores, clf.classes_, min_score)
+                        writer.write(chunk, tagged)
+                        summary.add(tagged.statuses)
+                        progress.update(len(chunk), chunk.offset)
+            except BaseException:
+                with contextlib.suppress(Exception):  # Parquet's footer, into a file about to go
+                    writer.close()
+                raise
+            writer.close()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -1,0 +1,174 @@
+"""Writing tagged chunks: CSV and JSON lines (Parquet is in ``_parquet.py``).
+
+A writer gets each :class:`~newsclf._records.Chunk` with its :class:`Tagged` columns and writes
+one output row per record, in order: the input's columns, then ``topic``, ``score``,
+``status``, ``line`` (and ``alternatives`` with ``top_k``), under the names
+:func:`output_names` gives. The work is done a chunk at a time (one ``writerows`` call per
+CSV chunk), since on a fast machine writing is what the main process spends its time on.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from ._errors import DataError
+from ._records import Chunk
+
+__all__ = [
+    "FORMATS",
+    "OUTPUT_COLUMNS",
+    "Tagged",
+    "Writer",
+    "output_names",
+    "pick_output_format",
+]
+
+#: Output formats by name.
+FORMATS = ("csv", "jsonl", "parquet")
+
+#: Columns appended to the input's own columns (prefixed ``newsclf_`` if the input has them).
+OUTPUT_COLUMNS = ("topic", "score", "status", "line")
+
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass
+class Tagged:
+    """The columns tagging adds to a chunk, one entry per record.
+
+    ``topics`` holds ``""`` where there is no topic; ``scores`` None where nothing was
+    predicted (empty or unreadable records); ``alternatives`` (with ``top_k``) the ranked
+    ``(label, probability)`` pairs, empty where nothing was predicted.
+    """
+
+    topics: list[str]
+    scores: list[float | None]
+    statuses: list[str]
+    alternatives: list[list[tuple[str, float]]] | None = None
+
+
+class Writer(Protocol):
+    """What every output format provides."""
+
+    def write(self, chunk: Chunk, tagged: Tagged) -> None:
+        """Write one output row per record of ``chunk``."""
+
+    def close(self) -> None:
+        """Finish the output (Parquet writes its footer)."""
+
+
+def output_names(columns: list[str], top_k: int | None, base: tuple[str, ...] = OUTPUT_COLUMNS) -> list[str]:
+    """Names of the appended columns: ``topic`` etc., prefixed ``newsclf_`` (again) on a clash."""
+    names = [*base, *(["alternatives"] if top_k else [])]
+    while any(name in columns for name in names):
+        names = [f"newsclf_{name}" for name in names]
+    return names
+
+
+def pick_output_format(output: str | None, fmt: str | None) -> str:
+    """Return the output format: ``fmt`` if given, else implied by the output's extension, else CSV."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise DataError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return fmt
+    if output and output != "-":
+        return _EXTENSIONS.get(Path(output).suffix.lower(), "csv")
+    return "csv"
+
+
+def chunk_columns(chunk: Chunk) -> list[list[str]]:
+    """Return the input's fields as text, column by column (Parquet values are converted)."""
+    if chunk.columns is not None:
+        return chunk.columns
+    from ._parquet import text_columns
+
+    return text_columns(chunk.arrow)
+
+
+def chunk_objects(chunk: Chunk, columns: list[str]) -> list[dict[str, Any]]:
+    """Return each record's input as a JSON object: JSONL objects whole, others by column."""
+    if chunk.arrow is not None:
+        return chunk.arrow.to_pylist()
+    rows = [dict(zip(columns, values)) for values in zip(*chunk.columns)] if chunk.columns else []
+    if chunk.objs is None:
+        return rows
+    return [dict(obj) if obj is not None else row for obj, row in zip(chunk.objs, rows)]
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]').search
+
+
+def csv_column(values: list[str]) -> list[str]:
+    """Return ``values`` as CSV fields: quoted, inner quotes doubled, where the csv module would.
+
+    That is where a value holds the separator, a quote, a carriage return or a line feed
+    (the output's lines end in both). One pass of a compiled pattern per value: the csv
+    module's writes, one call per row, cost the main process twice as much.
+    """
+    return ['"' + v.replace('"', '""') + '"' if _NEEDS_QUOTES(v) else v for v in values]
+
+
+class CsvWriter:
+    """CSV output: UTF-8, RFC 4180 quoting and line ends, one write per chunk."""
+
+    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
+        self._handle = handle
+        self._alternatives = len(names) > len(OUTPUT_COLUMNS)
+        # RFC 4180 line ends: with "\n" alone a lone "\r" in a field would stay unquoted, and
+        # readers would split the row there.
+        csv.writer(handle, lineterminator="\r\n").writerow(columns + names)
+
+    def write(self, chunk: Chunk, tagged: Tagged) -> None:
+        scores = ["" if s is None else f"{s:.4f}" for s in tagged.scores]
+        # A few distinct labels: quote each once.
+        labels = {label: csv_column([label])[0] for label in set(tagged.topics)}
+        added = [[labels[t] for t in tagged.topics], scores, tagged.statuses, list(map(str, chunk.lines))]
+        if self._alternatives:
+            ranked = [";".join(f"{label}:{p:.4f}" for label, p in alt) for alt in tagged.alternatives or ()]
+            added.append(csv_column(ranked))
+        rows = zip(*map(csv_column, chunk_columns(chunk)), *added)
+        if len(chunk):
+            self._handle.write("\r\n".join(map(",".join, rows)) + "\r\n")
+
+    def close(self) -> None:
+        return None
+
+
+class JsonlWriter:
+    """JSON lines output: the input's object (or its columns), then the added keys."""
+
+    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
+        self._handle = handle
+        self._columns = columns
+        self._names = names
+
+    def write(self, chunk: Chunk, tagged: Tagged) -> None:
+        topic, score, status, line = self._names[:4]
+        alternatives = tagged.alternatives if len(self._names) > 4 else None
+        out = []
+        for i, obj in enumerate(chunk_objects(chunk, self._columns)):
+            for name in self._names:  # a later JSON object may hold one of our keys: keep its value
+                if name in obj:
+                    kept = f"input_{name}"
+                    while kept in obj:
+                        kept = f"input_{kept}"
+                    obj[kept] = obj.pop(name)
+            value = tagged.scores[i]
+            obj[topic] = tagged.topics[i] if value is not None else None
+            obj[score] = None if value is None else round(value, 6)
+            obj[status] = tagged.statuses[i]
+            obj[line] = chunk.lines[i]
+            if alternatives is not None:
+                obj[self._names[4]] = [{"label": lab, "score": round(p, 6)} for lab, p in alternatives[i]]
+            # default=str: Parquet input may hold dates, decimals or bytes, which JSON has not.
+            out.append(json.dumps(obj, ensure_ascii=False, default=str))
+        if out:
+            self._handle.write("\n".join(out) + "\n")
+
+    def close(self) -> None:
+        return None
