@@ -4,7 +4,8 @@ import sys
 import pytest
 
 from newsclf import DataError, _parquet, classify, tag_file
-from newsclf._parquet import MissingDependencyError, require_pyarrow
+from newsclf import MissingDependencyError
+from newsclf._parquet import require_pyarrow
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
