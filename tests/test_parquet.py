@@ -3,8 +3,7 @@ import sys
 
 import pytest
 
-from newsclf import DataError, _parquet, classify, tag_file
-from newsclf import MissingDependencyError
+from newsclf import DataError, MissingDependencyError, _parquet, classify, tag_file
 from newsclf._parquet import require_pyarrow
 
 pa = pytest.importorskip("pyarrow")
