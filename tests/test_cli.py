@@ -61,10 +61,13 @@ def test_unusable_separator(cli, write, tmp_path, verb):
 
 
 def test_classify_min_score_abstains_and_keeps_the_score(cli):
-    out = cli("classify", "Arsenal sign Brazilian midfielder", "Earthquake strikes off coast",
-              "--min-score", "0.7").stdout.splitlines()  # fmt: skip
-    assert out[0].startswith("sport\t")
-    assert out[1].startswith("-\t0.") and out[1].endswith("(below --min-score: no topic)")
+    text = "Ministers meet to discuss the weather"
+    score = json.loads(cli("classify", text, "--json").stdout)[0]["score"]
+    above, below = f"{min(score + 1e-3, 1.0):.6f}", f"{score - 1e-3:.6f}"
+    assert score < 1.0
+    out = cli("classify", text, "--min-score", above).stdout
+    assert out.startswith(f"-\t{score:.3f}") and out.rstrip().endswith("(below --min-score: no topic)")
+    assert not cli("classify", text, "--min-score", below).stdout.startswith("-")
     result = cli("classify", "x", "--min-score", "1.5", check=False)
     assert result.returncode == 2 and "must be a probability in [0, 1]" in result.stderr
 
