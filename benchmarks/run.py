@@ -1,0 +1,133 @@
+"""Benchmark newsclf against fastText and a scikit-learn recipe: accuracy, cost, throughput.
+
+Usage::
+
+    pip install -e '.[bench]'
+    python benchmarks/run.py --data ../shared/data [--runs 3] [--quick] [--out docs/benchmarks.md]
+
+Retrains newsclf (defaults, through ``newsclf.train`` as ``newsclf train`` does), fastText
+(bigrams, and autotuned on a validation split of the training data) and a hand-written
+scikit-learn TF-IDF + LinearSVC recipe on UCI NLP-100 and AG News, scores them on the test
+splits, times `newsclf tag` against a fastText tagging script on a dump of >= 1M real
+headlines, and times newsclf training on 100k labeled texts. Every figure is the median of
+``--runs`` runs. Prints the report and writes it (atomically) to ``--out``. Models, outputs
+and the cached dump go to ``--work-dir`` (default: a folder in the system temp directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import datasets
+from harness.report import MB, Context, machine, render, write_atomically
+from harness.suite import Suite, has_jobs_option
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
+FULL = {"dump_rows": 1_000_000, "large_rows": 100_000, "tune_seconds": 90}
+QUICK = {"dump_rows": 60_000, "large_rows": 20_000, "tune_seconds": 10}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="data directory (default: ../shared/data)"
+    )
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure (default: 3; 1 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: small inputs, short tuning, one run")
+    parser.add_argument(
+        "--out", type=Path, help="report file (default: docs/benchmarks.md; none with --quick)"
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "newsclf-bench",
+        help="models, outputs and the cached dump (default: <tmp>/newsclf-bench)",
+    )
+    parser.add_argument("--tune-seconds", type=int, help="fastText autotune budget per dataset (default: 90)")
+    args = parser.parse_args(argv)
+    if args.runs is None:
+        args.runs = 1 if args.quick else 3
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.out is None and not args.quick:
+        args.out = DEFAULT_OUT
+    work = args.work_dir.resolve()
+    if work == ROOT or ROOT in work.parents:
+        parser.error(f"--work-dir must be outside the repository ({ROOT})")
+    if not (args.data / "uci_news_aggregator").is_dir():
+        parser.error(f"no data directory at {args.data} (see its README: ../shared/data)")
+    return args
+
+
+def _large_files(rows: list[datasets.Example], about: str, work: Path) -> datasets.DatasetFiles:
+    path = datasets.write_labeled_csv(rows, work / "data" / "large" / "train.csv")
+    # Only newsclf trains on it: it reads the train CSV alone.
+    return datasets.DatasetFiles("large", about, path, path, path, path, path, len(rows), 0, "")
+
+
+def _load_average() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the report and write it to ``--out``."""
+    args = parse_args(argv)
+    machine_info = machine(ROOT)  # the commit measured, before any later edit
+    loads: list[str] = []
+    sizes = QUICK if args.quick else FULL
+    tune_seconds = args.tune_seconds or sizes["tune_seconds"]
+    work = args.work_dir.resolve()
+    sets = datasets.prepare_datasets(args.data, work / "data")
+    large_rows, large_about = datasets.training_set(args.data, sizes["large_rows"])
+    large = _large_files(large_rows, large_about, work)
+    source = args.data / "headlines_unlabeled.txt"
+    dump = datasets.build_dump(source, sizes["dump_rows"], work / "cache")
+    jobs = has_jobs_option()
+    suite = Suite(work_dir=work, tune_seconds=tune_seconds)
+    for run in range(1, args.runs + 1):
+        print(f"[bench] run {run} of {args.runs}", file=sys.stderr, flush=True)
+        loads.append(_load_average())
+        fasttext_model = suite.accuracy(sets)
+        suite.train_large(large)
+        suite.throughput(dump, sizes["dump_rows"], fasttext_model, jobs)
+        fasttext_model.unlink()
+        (work / "samples.json").write_text(suite.samples.to_json(), encoding="utf-8")
+    loads.append(_load_average())
+    machine_info.append(
+        (
+            "load average (1, 5, 15 min) at the start of each run, then at the end",
+            "; ".join(loads) + " (above the core count, other work shared the machine)",
+        )
+    )
+    import newsclf
+
+    ctx = Context(
+        command=shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        runs=args.runs,
+        datasets=sets,
+        large_about=large_about,
+        dump_rows=sizes["dump_rows"],
+        dump_source=f"`{source.name}` ({source.stat().st_size / MB:.1f} MB of distinct headlines) repeated "
+        "in shuffled copies, one headline per line",
+        tune_seconds=tune_seconds,
+        jobs=jobs,
+        bundled_mb=newsclf.bundled_model_path().stat().st_size / MB,
+        quick=args.quick,
+    )
+    report = render(suite.samples, ctx, machine_info)
+    print(report)
+    if args.out is not None:
+        write_atomically(args.out, report)
+        print(f"[bench] report written to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
