@@ -76,13 +76,17 @@ def _load_average() -> str:
     return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark, print the report and write it to ``--out``."""
-    args = parse_args(argv)
-    machine_info = machine(ROOT)  # the commit measured, before any later edit
-    loads: list[str] = []
-    sizes = QUICK if args.quick else FULL
-    tune_seconds = args.tune_seconds or sizes["tune_seconds"]
+def _load_note(loads: list[str]) -> tuple[str, str]:
+    busy = max(float(load.split(" / ")[0]) for load in loads) > (os.cpu_count() or 1)
+    note = " (above the core count: other work shared the machine)" if busy else ""
+    return (
+        "load average (1 / 5 / 15 min) at the start of each run, then at the end",
+        "; ".join(loads) + note,
+    )
+
+
+def _measure(suite: Suite, args: argparse.Namespace, sizes: dict[str, int]) -> tuple[Context, list[str]]:
+    """Prepare the data, run every measurement ``--runs`` times; return the report context."""
     work = args.work_dir.resolve()
     sets = datasets.prepare_datasets(args.data, work / "data")
     large_rows, large_about = datasets.training_set(args.data, sizes["large_rows"])
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     source = args.data / "headlines_unlabeled.txt"
     dump = datasets.build_dump(source, sizes["dump_rows"], work / "cache")
     jobs = has_jobs_option()
-    suite = Suite(work_dir=work, tune_seconds=tune_seconds)
+    loads = []
     for run in range(1, args.runs + 1):
         print(f"[bench] run {run} of {args.runs}", file=sys.stderr, flush=True)
         loads.append(_load_average())
@@ -100,27 +104,32 @@ def main(argv: list[str] | None = None) -> int:
         fasttext_model.unlink()
         (work / "samples.json").write_text(suite.samples.to_json(), encoding="utf-8")
     loads.append(_load_average())
-    machine_info.append(
-        (
-            "load average (1, 5, 15 min) at the start of each run, then at the end",
-            "; ".join(loads) + " (above the core count, other work shared the machine)",
-        )
-    )
     import newsclf
 
     ctx = Context(
-        command=shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        command=shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]]),
         runs=args.runs,
         datasets=sets,
         large_about=large_about,
         dump_rows=sizes["dump_rows"],
         dump_source=f"`{source.name}` ({source.stat().st_size / MB:.1f} MB of distinct headlines) repeated "
         "in shuffled copies, one headline per line",
-        tune_seconds=tune_seconds,
+        tune_seconds=suite.tune_seconds,
         jobs=jobs,
         bundled_mb=newsclf.bundled_model_path().stat().st_size / MB,
         quick=args.quick,
     )
+    return ctx, loads
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the report and write it to ``--out``."""
+    args = parse_args(argv)
+    machine_info = machine(ROOT)  # the commit measured, before any later edit
+    sizes = QUICK if args.quick else FULL
+    suite = Suite(work_dir=args.work_dir.resolve(), tune_seconds=args.tune_seconds or sizes["tune_seconds"])
+    ctx, loads = _measure(suite, args, sizes)
+    machine_info.append(_load_note(loads))
     report = render(suite.samples, ctx, machine_info)
     print(report)
     if args.out is not None:
