@@ -94,17 +94,35 @@ def _train_fasttext_bigram(files: DatasetFiles, out: Path, options: dict[str, An
     return {"fit_seconds": seconds}
 
 
+#: Autotune can try a learning rate that diverges, and then stops with "Encountered NaN".
+_AUTOTUNE_ATTEMPTS = 3
+
+
+def _autotune(files: DatasetFiles, seconds: int) -> tuple[Any, int]:
+    """Run fastText's autotune; return the model and how many attempts it took."""
+    import fasttext
+
+    for attempt in range(1, _AUTOTUNE_ATTEMPTS + 1):
+        try:
+            model = fasttext.train_supervised(
+                input=str(files.tune_fit_ft),
+                autotuneValidationFile=str(files.tune_valid_ft),
+                autotuneDuration=seconds,
+                thread=_threads(),
+                verbose=0,
+            )
+            return model, attempt
+        except RuntimeError as exc:
+            if "NaN" not in str(exc) or attempt == _AUTOTUNE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _train_fasttext_tuned(files: DatasetFiles, out: Path, options: dict[str, Any]) -> dict[str, Any]:
     import fasttext
 
     started = time.perf_counter()
-    tuner = fasttext.train_supervised(
-        input=str(files.tune_fit_ft),
-        autotuneValidationFile=str(files.tune_valid_ft),
-        autotuneDuration=int(options["tune_seconds"]),
-        thread=_threads(),
-        verbose=0,
-    )
+    tuner, attempts = _autotune(files, int(options["tune_seconds"]))
     tune_seconds = time.perf_counter() - started
     best = {name: getattr(tuner, name) for name in _TUNED_ARGS}
     best["loss"] = getattr(tuner.loss, "name", str(tuner.loss).rsplit(".", 1)[-1])
@@ -112,7 +130,7 @@ def _train_fasttext_tuned(files: DatasetFiles, out: Path, options: dict[str, Any
     model = fasttext.train_supervised(input=str(files.train_ft), thread=_threads(), verbose=0, **best)
     seconds = time.perf_counter() - started
     model.save_model(str(out))
-    return {"fit_seconds": seconds, "tune_seconds": tune_seconds, "tuned": best}
+    return {"fit_seconds": seconds, "tune_seconds": tune_seconds, "tune_attempts": attempts, "tuned": best}
 
 
 def _train_sklearn_recipe(files: DatasetFiles, out: Path, options: dict[str, Any]) -> dict[str, Any]:

@@ -167,7 +167,10 @@ def _tuned_settings(samples: Samples, files: DatasetFiles) -> list[str]:
     found = samples.notes.get(f"{files.name}/fasttext_tuned/tuned", [])
     shown = ("epoch", "lr", "dim", "wordNgrams", "minn", "maxn", "bucket", "loss")
     runs = ["; ".join(", ".join(f"{k} {_short(t[k])}" for k in shown if k in t) for t in found)]
-    return ["", f"Autotuned fastText settings, run by run: {runs[0]}."] if found else []
+    attempts = samples.values.get(f"{files.name}/fasttext_tuned/tune_attempts", [])
+    restarts = int(sum(attempts) - len(attempts))
+    again = f" Autotune stopped on a NaN and was restarted {restarts} time(s)." if restarts else ""
+    return ["", f"Autotuned fastText settings, run by run: {runs[0]}.{again}"] if found else []
 
 
 def _short(value: object) -> str:

@@ -117,7 +117,7 @@ class Suite:
             "tune_seconds": self.tune_seconds,
         }
         trained = self._worker("train", spec)
-        for name in ("fit_seconds", "tune_seconds", "artifact_bytes"):
+        for name in ("fit_seconds", "tune_seconds", "tune_attempts", "artifact_bytes"):
             if name in trained.result:
                 self.samples.add(f"{key}/{name}", trained.result[name])
         self.samples.add(f"{key}/train_peak_rss_mb", trained.peak_rss_mb)
