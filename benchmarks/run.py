@@ -6,7 +6,7 @@ Usage::
     python benchmarks/run.py --data ../shared/data [--runs 3] [--quick] [--out docs/benchmarks.md]
 
 Retrains newsclf (defaults, through ``newsclf.train`` as ``newsclf train`` does), fastText
-(bigrams, and autotuned on a validation split of the training data) and a hand-written
+(bigrams, and the best of a small grid scored on a validation split of the training data) and a hand-written
 scikit-learn TF-IDF + LinearSVC recipe on UCI NLP-100 and AG News, scores them on the test
 splits, times `newsclf tag` against a fastText tagging script on a dump of >= 1M real
 headlines, and times newsclf training on 100k labeled texts. Every figure is the median of
@@ -17,21 +17,24 @@ and the cached dump go to ``--work-dir`` (default: a folder in the system temp d
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shlex
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import datasets
+from harness.models import GRID
 from harness.report import MB, Context, machine, render, write_atomically
 from harness.suite import Suite, has_jobs_option
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
-FULL = {"dump_rows": 1_000_000, "large_rows": 100_000, "tune_seconds": 90}
-QUICK = {"dump_rows": 60_000, "large_rows": 20_000, "tune_seconds": 10}
+FULL = {"dump_rows": 1_000_000, "large_rows": 100_000, "grid_points": len(GRID)}
+QUICK = {"dump_rows": 60_000, "large_rows": 20_000, "grid_points": 3}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -50,7 +53,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=Path(tempfile.gettempdir()) / "newsclf-bench",
         help="models, outputs and the cached dump (default: <tmp>/newsclf-bench)",
     )
-    parser.add_argument("--tune-seconds", type=int, help="fastText autotune budget per dataset (default: 90)")
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = 1 if args.quick else 3
@@ -85,55 +87,71 @@ def _load_note(loads: list[str]) -> tuple[str, str]:
     )
 
 
-def _measure(suite: Suite, args: argparse.Namespace, sizes: dict[str, int]) -> tuple[Context, list[str]]:
-    """Prepare the data, run every measurement ``--runs`` times; return the report context."""
+@dataclass
+class _Inputs:
+    """The prepared inputs of every run, and what the report says about them."""
+
+    sets: list[datasets.DatasetFiles]
+    large: datasets.DatasetFiles
+    dump: Path
+    ctx: Context
+
+
+def _prepare(args: argparse.Namespace, sizes: dict[str, int]) -> _Inputs:
+    import newsclf
+
     work = args.work_dir.resolve()
     sets = datasets.prepare_datasets(args.data, work / "data")
     large_rows, large_about = datasets.training_set(args.data, sizes["large_rows"])
-    large = _large_files(large_rows, large_about, work)
     source = args.data / "headlines_unlabeled.txt"
-    dump = datasets.build_dump(source, sizes["dump_rows"], work / "cache")
-    jobs = has_jobs_option()
-    loads = []
-    for run in range(1, args.runs + 1):
-        print(f"[bench] run {run} of {args.runs}", file=sys.stderr, flush=True)
-        loads.append(_load_average())
-        fasttext_model = suite.accuracy(sets)
-        suite.train_large(large)
-        suite.throughput(dump, sizes["dump_rows"], fasttext_model, jobs)
-        fasttext_model.unlink()
-        (work / "samples.json").write_text(suite.samples.to_json(), encoding="utf-8")
-    loads.append(_load_average())
-    import newsclf
-
     ctx = Context(
         command=shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]]),
-        runs=args.runs,
+        runs=0,
         datasets=sets,
         large_about=large_about,
         dump_rows=sizes["dump_rows"],
         dump_source=f"`{source.name}` ({source.stat().st_size / MB:.1f} MB of distinct headlines) repeated "
         "in shuffled copies, one headline per line",
-        tune_seconds=suite.tune_seconds,
-        jobs=jobs,
+        grid_points=sizes["grid_points"],
+        jobs=has_jobs_option(),
         bundled_mb=newsclf.bundled_model_path().stat().st_size / MB,
         quick=args.quick,
     )
-    return ctx, loads
+    return _Inputs(
+        sets=sets,
+        large=_large_files(large_rows, large_about, work),
+        dump=datasets.build_dump(source, sizes["dump_rows"], work / "cache"),
+        ctx=ctx,
+    )
+
+
+def _report(suite: Suite, ctx: Context, machine_info: list[tuple[str, str]], loads: list[str]) -> str:
+    return render(suite.samples, ctx, [*machine_info, _load_note(loads)])
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark, print the report and write it to ``--out``."""
+    """Run the benchmark; after each run, write the report of the runs so far to ``--out``."""
     args = parse_args(argv)
     machine_info = machine(ROOT)  # the commit measured, before any later edit
     sizes = QUICK if args.quick else FULL
-    suite = Suite(work_dir=args.work_dir.resolve(), tune_seconds=args.tune_seconds or sizes["tune_seconds"])
-    ctx, loads = _measure(suite, args, sizes)
-    machine_info.append(_load_note(loads))
-    report = render(suite.samples, ctx, machine_info)
+    inputs = _prepare(args, sizes)
+    suite = Suite(work_dir=args.work_dir.resolve(), grid_points=sizes["grid_points"])
+    loads: list[str] = []
+    report = ""
+    for run in range(1, args.runs + 1):
+        print(f"[bench] run {run} of {args.runs}", file=sys.stderr, flush=True)
+        loads.append(_load_average())
+        fasttext_model = suite.accuracy(inputs.sets)
+        suite.train_large(inputs.large)
+        suite.throughput(inputs.dump, sizes["dump_rows"], fasttext_model, inputs.ctx.jobs)
+        fasttext_model.unlink()
+        (suite.work_dir / "samples.json").write_text(suite.samples.to_json(), encoding="utf-8")
+        ctx = dataclasses.replace(inputs.ctx, runs=run, planned_runs=args.runs)
+        report = _report(suite, ctx, machine_info, [*loads, _load_average()])
+        if args.out is not None:  # a report of the runs so far: an interrupted run still leaves one
+            write_atomically(args.out, report)
     print(report)
     if args.out is not None:
-        write_atomically(args.out, report)
         print(f"[bench] report written to {args.out}", file=sys.stderr)
     return 0
 

@@ -49,7 +49,7 @@ SEED = 0
 class DatasetFiles:
     """The prepared files of one dataset: ``text,label`` CSVs plus fastText training files.
 
-    ``tune_fit``/``tune_valid`` are what fastText's autotune trains and validates on, both
+    ``tune_fit``/``tune_valid`` are what fastText's grid search fits and scores on, both
     from the training data; the tuned settings are then fitted on all of ``train``.
     """
 
@@ -222,7 +222,7 @@ def prepare_datasets(data_dir: Path, out: Path) -> list[DatasetFiles]:
             uci_train,
             uci_test,
             (uci_train, uci_valid),
-            "autotune fitted on the train file, validated on the valid file",
+            "fitted on the train file, scored on the valid file",
         ),
         _write_dataset(
             out,
@@ -231,7 +231,7 @@ def prepare_datasets(data_dir: Path, out: Path) -> list[DatasetFiles]:
             ag_train,
             ag_test,
             ag_tune,
-            f"autotune on a seeded stratified {1 - TUNE_SHARE:.0%}/{TUNE_SHARE:.0%} split "
+            f"fitted and scored on a seeded stratified {1 - TUNE_SHARE:.0%}/{TUNE_SHARE:.0%} split "
             "of the training rows",
         ),
     ]

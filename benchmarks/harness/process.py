@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -62,15 +64,23 @@ def _tree_rss(root: int) -> int:
 
 
 class _TreeSampler(threading.Thread):
-    def __init__(self, pid: int) -> None:
+    """Samples the process tree's RSS; kills the tree (its own session) past ``timeout`` seconds."""
+
+    def __init__(self, pid: int, timeout: float) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.deadline = time.monotonic() + timeout
+        self.timed_out = False
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(_SAMPLE_SECONDS):
             self.peak = max(self.peak, _tree_rss(self.pid))
+            if time.monotonic() > self.deadline and not self.timed_out:
+                self.timed_out = True
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.pid, signal.SIGKILL)
 
 
 def _last_json(text: str) -> dict[str, Any]:
@@ -81,21 +91,32 @@ def _last_json(text: str) -> dict[str, Any]:
 
 
 def run_measured(
-    command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+    command: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 3600.0,
 ) -> Measured:
     """Run ``command`` to completion; return its wall time, peak RSS and last JSON line.
 
     Raises
     ------
     MeasureError
-        The command exited with a non-zero status (the message holds the end of its stderr).
+        The command exited with a non-zero status (the message holds the end of its stderr),
+        or ran past ``timeout`` seconds and was killed.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            list(command), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd
+            list(command),
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,  # its own process group, so a timeout can end the whole tree
         )
-        sampler = _TreeSampler(proc.pid)
+        sampler = _TreeSampler(proc.pid, timeout)
         sampler.start()
         # wait4 reaps the child and returns the resources of that child alone.
         _, status, usage = os.wait4(proc.pid, 0)
@@ -106,6 +127,8 @@ def run_measured(
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+    if sampler.timed_out:
+        raise MeasureError(f"{' '.join(command)} ran past {timeout:.0f} s and was killed")
     if proc.returncode != 0:
         raise MeasureError(f"{' '.join(command)} exited with {proc.returncode}:\n{stderr[-3000:]}")
     peak = max(usage.ru_maxrss * 1024, sampler.peak)  # ru_maxrss is in KiB on Linux

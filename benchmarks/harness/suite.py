@@ -83,12 +83,12 @@ class Suite:
     ----------
     work_dir : Path
         Where models and outputs go (never inside the repository).
-    tune_seconds : int
-        fastText autotune's time budget per dataset.
+    grid_points : int
+        How many points of fastText's tuning grid to fit (all of them but in a smoke run).
     """
 
     work_dir: Path
-    tune_seconds: int
+    grid_points: int
     samples: Samples = field(default_factory=Samples)
     log: Any = sys.stderr
 
@@ -114,10 +114,10 @@ class Suite:
             "model": model,
             "files": dataclasses.asdict(files),
             "out": artifact,
-            "tune_seconds": self.tune_seconds,
+            "grid_points": self.grid_points,
         }
         trained = self._worker("train", spec)
-        for name in ("fit_seconds", "tune_seconds", "tune_attempts", "artifact_bytes"):
+        for name in ("fit_seconds", "tune_seconds", "grid_fitted", "artifact_bytes"):
             if name in trained.result:
                 self.samples.add(f"{key}/{name}", trained.result[name])
         self.samples.add(f"{key}/train_peak_rss_mb", trained.peak_rss_mb)
