@@ -8,7 +8,7 @@ The public API is what ``__all__`` lists; every ``_module`` is private.
 """
 
 from ._classifier import Contribution, NewsClassifier
-from ._errors import ArtifactError, DataError, NewsclfError
+from ._errors import ArtifactError, DataError, MissingDependencyError, NewsclfError
 from ._evaluation import ClassScores, EvaluationReport
 from ._frame import tag_frame
 from ._prediction import Prediction, bundled_model_path, classify, load_model
@@ -24,6 +24,7 @@ __all__ = [
     "Contribution",
     "DataError",
     "EvaluationReport",
+    "MissingDependencyError",
     "NewsClassifier",
     "NewsclfError",
     "Prediction",

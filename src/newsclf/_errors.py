@@ -6,7 +6,7 @@ Every error a user can cause carries a message that says what is wrong and where
 
 from __future__ import annotations
 
-__all__ = ["ArtifactError", "DataError", "NewsclfError"]
+__all__ = ["ArtifactError", "DataError", "MissingDependencyError", "NewsclfError"]
 
 
 class NewsclfError(Exception):
@@ -19,3 +19,7 @@ class DataError(NewsclfError, ValueError):
 
 class ArtifactError(NewsclfError, ValueError):
     """A model file is missing, corrupt, truncated, tampered with or too new."""
+
+
+class MissingDependencyError(NewsclfError, ImportError):
+    """An optional dependency that a feature needs is not installed (the message says which extra)."""

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ._errors import DataError, NewsclfError
+from ._errors import DataError, MissingDependencyError
 from ._records import DEFAULT_TEXT_COLUMNS, Chunk, Status, find_column
 from ._writers import OUTPUT_COLUMNS, Tagged
 
@@ -30,10 +30,6 @@ __all__ = [
 
 #: Rows per output row group: large enough for efficient files, small enough to stay flat.
 ROW_GROUP_ROWS = 65_536
-
-
-class MissingDependencyError(NewsclfError, ImportError):
-    """An optional dependency that a feature needs is not installed."""
 
 
 def require_pyarrow(what: str) -> Any:
