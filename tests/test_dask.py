@@ -120,7 +120,11 @@ def test_model_reaches_each_worker_once(on_cluster, frame, tiny_model):
 
     on_cluster.run(count_unpickling)
     try:
-        newsclf.dask.tag(split(frame, 12), "title", model=tiny_model).compute()
+        tagged = newsclf.dask.tag(split(frame, 12), "title", model=tiny_model)
+        # Scattered to both workers by tag() itself, before any computation: not in the graph.
+        held = on_cluster.has_what().values()
+        assert [sum(key.startswith("NewsClassifier-") for key in keys) for keys in held] == [1, 1]
+        tagged.compute()
     finally:
         counts = on_cluster.run(unpickled)
     assert list(counts.values()) == [1, 1]  # not once per partition (12)

@@ -118,7 +118,8 @@ def tag(
 def _ship(clf: NewsClassifier) -> Any:
     """Return what stands for ``clf`` in the task graph: data each worker receives once."""
     client = _current_client()
-    if client is not None:
+    # (A cluster without workers yet, say one that scales from zero: scatter would wait for one.)
+    if client is not None and client.scheduler_info().get("workers"):
         # Sent to every worker now, worker to worker: the graph only names it (embedded, a
         # model of megabytes would travel with the graph and trip the large-graph warning).
         return client.scatter(clf, broadcast=True, hash=False)
