@@ -1,3 +1,6 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -95,3 +98,31 @@ def test_empty_vocabularies_give_empty_counts():
     counter = NgramCounter([], (1, 2), WORD_TOKEN_PATTERN, [], (3, 5))
     words, chars = counter.count(["anything at all", ""])
     assert words.shape == (2, 0) and chars.shape == (2, 0)
+
+
+@pytest.mark.parametrize("cache_words", [_ngrams.CACHE_WORDS, 300])
+def test_threads_sharing_one_counter_get_the_same_counts(monkeypatch, cache_words):
+    # One model serves every thread of a process (Dask's threaded scheduler): the shared word
+    # cache must never be read half-grown, nor emptied under a thread still using it.
+    monkeypatch.setattr(_ngrams, "CACHE_WORDS", cache_words)
+    word_vocab = vocabulary(TRAIN, "word", (1, 2))
+    char_vocab = vocabulary(TRAIN, "char_wb", (3, 5))
+    counter = NgramCounter(word_vocab, (1, 2), WORD_TOKEN_PATTERN, char_vocab, (3, 5))
+    # Every batch brings words no other batch has: each call grows the cache.
+    batches = [[f"{t} crude{b}x{i} oil{i}{b}" for i, t in enumerate(TRAIN * 40)] for b in range(16)]
+    expected = [
+        (reference(b, word_vocab, "word", (1, 2)), reference(b, char_vocab, "char_wb", (3, 5)))
+        for b in batches
+    ]
+    start = threading.Barrier(4)
+
+    def count(index: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        if index < 4:
+            start.wait()
+        return counter.count([t.lower() for t in batches[index]])
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(count, range(len(batches))))
+    for (words, chars), (want_words, want_chars) in zip(results, expected):
+        assert_identical(words, want_words)
+        assert_identical(chars, want_chars)

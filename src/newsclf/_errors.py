@@ -22,4 +22,4 @@ class ArtifactError(NewsclfError, ValueError):
 
 
 class MissingDependencyError(NewsclfError, ImportError):
-    """An optional dependency a feature needs (matplotlib, pyarrow, dask) is not installed."""
+    """An optional dependency a feature needs is not installed (the message says which extra)."""

@@ -19,6 +19,7 @@ indices, entry for entry the ones ``CountVectorizer(vocabulary=..., lowercase=Tr
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
@@ -129,6 +130,9 @@ class NgramCounter:
         self._n_chars = len(char_vocabulary)
         self._char_low, self._char_high = char_ngram_range
         self._tokenize = re.compile(token_pattern).findall
+        # One model serves every thread of a process (Dask's threaded scheduler, a web server):
+        # the cache is grown, and read into each call's own snapshot, under this lock.
+        self._lock = threading.Lock()
         self._clear()
 
     def _clear(self) -> None:
@@ -192,25 +196,30 @@ class NgramCounter:
         """Return the word and the character count matrices of ``lowered``."""
         words_per_text = [text.split() for text in lowered]
         flat = list(chain.from_iterable(words_per_text))
-        new = set(flat).difference(self._ids)
-        if len(self._ids) + len(new) > CACHE_WORDS:
-            self._clear()
-            new = set(flat)
-        if new:
-            self._add(new)
+        with self._lock:
+            new = set(flat).difference(self._ids)
+            if len(self._ids) + len(new) > CACHE_WORDS:
+                self._clear()
+                new = set(flat)
+            if new:
+                self._add(new)
+            word_ids = np.fromiter(map(self._ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+            # Arrays built from the lists, never changed after: valid however the cache grows next.
+            char_matrix, token_table = self._chars(), self._token_table()
         n_texts = len(lowered)
-        word_ids = np.fromiter(map(self._ids.__getitem__, flat), dtype=np.int64, count=len(flat))
         per_text = np.fromiter(map(len, words_per_text), dtype=np.int64, count=n_texts)
         texts_by_words = sp.csr_matrix(
             (np.ones(len(word_ids)), word_ids, np.concatenate(([0], np.cumsum(per_text)))),
-            shape=(n_texts, len(self._ids)),
+            shape=(n_texts, char_matrix.shape[0]),
         )
-        chars = (texts_by_words @ self._chars()).tocsr()
+        chars = (texts_by_words @ char_matrix).tocsr()
         chars.sort_indices()
-        return self._word_counts(word_ids, per_text), chars
+        return self._word_counts(word_ids, per_text, token_table), chars
 
-    def _word_counts(self, word_ids: np.ndarray, per_text: np.ndarray) -> sp.csr_matrix:
-        ptr, tokens = self._token_table()
+    def _word_counts(
+        self, word_ids: np.ndarray, per_text: np.ndarray, token_table: tuple[np.ndarray, np.ndarray]
+    ) -> sp.csr_matrix:
+        ptr, tokens = token_table
         per_word = ptr[word_ids + 1] - ptr[word_ids]
         batch_tokens = tokens[_gather_ranges(ptr[word_ids], per_word)]
         text_of_word = np.repeat(np.arange(len(per_text), dtype=np.int64), per_text)
