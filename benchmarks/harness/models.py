@@ -89,42 +89,49 @@ GRID = [
 ]
 
 
-def _grid_search(files: DatasetFiles, points: int) -> tuple[dict[str, Any], int]:
-    """Fit the first ``points`` of the grid on ``tune_fit``, score each on ``tune_valid``.
-
-    Return the best settings and how many points could be fitted.
-    """
+def _fit_fasttext(path: Path, params: dict[str, Any]) -> Any | None:
+    """Fit fastText; ``None`` when training diverged ("Encountered NaN", at a high learning rate)."""
     import fasttext
 
-    best: tuple[float, dict[str, Any]] | None = None
-    fitted = 0
+    try:
+        return fasttext.train_supervised(input=str(path), thread=_threads(), verbose=0, **params)
+    except RuntimeError as exc:
+        if "NaN" not in str(exc):
+            raise
+        return None
+
+
+def _grid_search(files: DatasetFiles, points: int) -> list[dict[str, Any]]:
+    """Fit the first ``points`` of the grid on ``tune_fit``, score each on ``tune_valid``.
+
+    Return the settings that could be fitted, best validation accuracy first.
+    """
+    scored = []
     for params in GRID[:points]:
-        try:
-            model = fasttext.train_supervised(
-                input=str(files.tune_fit_ft), thread=_threads(), verbose=0, **params
-            )
-        except RuntimeError:  # a diverging learning rate: "Encountered NaN"
-            continue
-        fitted += 1
-        _, precision_at_1, _ = model.test(str(files.tune_valid_ft))  # one label a line: accuracy
-        if best is None or precision_at_1 > best[0]:
-            best = (precision_at_1, params)
-    if best is None:
-        raise RuntimeError("no grid point of fastText could be fitted")
-    return best[1], fitted
+        model = _fit_fasttext(files.tune_fit_ft, params)
+        if model is not None:
+            _, precision_at_1, _ = model.test(str(files.tune_valid_ft))  # one label a line: accuracy
+            scored.append((precision_at_1, params))
+    return [params for _, params in sorted(scored, key=lambda item: -item[0])]
 
 
 def _train_fasttext_tuned(files: DatasetFiles, out: Path, options: dict[str, Any]) -> dict[str, Any]:
-    import fasttext
-
     started = time.perf_counter()
-    best, fitted = _grid_search(files, int(options.get("grid_points", len(GRID))))
+    ranked = _grid_search(files, int(options.get("grid_points", len(GRID))))
     tune_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    model = fasttext.train_supervised(input=str(files.train_ft), thread=_threads(), verbose=0, **best)
-    seconds = time.perf_counter() - started
-    model.save_model(str(out))
-    return {"fit_seconds": seconds, "tune_seconds": tune_seconds, "grid_fitted": fitted, "tuned": best}
+    for params in ranked:  # the best settings, or the next best if the full fit diverges
+        started = time.perf_counter()
+        model = _fit_fasttext(files.train_ft, params)
+        seconds = time.perf_counter() - started
+        if model is not None:
+            model.save_model(str(out))
+            return {
+                "fit_seconds": seconds,
+                "tune_seconds": tune_seconds,
+                "grid_fitted": len(ranked),
+                "tuned": params,
+            }
+    raise RuntimeError("no grid point of fastText could be fitted")
 
 
 def _train_sklearn_recipe(files: DatasetFiles, out: Path, options: dict[str, Any]) -> dict[str, Any]:
