@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsclf import NewsClassifier
@@ -83,3 +85,28 @@ def test_pickling_drops_the_word_cache_and_rebuilds_it(tiny_model, corpus):
     assert not copy.features_._counter._ids
     assert b"_ids" not in pickle.dumps(tiny_model)
     np.testing.assert_array_equal(copy.predict_proba(texts), expected)
+
+
+def char_reference(texts, min_df):
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, sublinear_tf=True).fit(
+        texts
+    )
+
+
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_char_block_vocabulary_and_idf_equal_scikit_learn(min_df):
+    texts = [*TEXTS, "crude  crude\tcrude", "İstanbul ǅemal's café", "x" * 30, "ab", "a b c"]
+    features = make_features(min_df=min_df).fit(texts)
+    reference = char_reference(texts, min_df)
+    assert features.vocabularies_["char"] == sorted(reference.vocabulary_, key=reference.vocabulary_.get)
+    np.testing.assert_allclose(features.idfs_["char"], reference.idf_, rtol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
+                min_size=1, max_size=10))  # fmt: skip
+def test_char_block_fit_equals_scikit_learn_for_any_texts(texts):
+    features = make_features(min_df=1).fit([*texts, "anchor text"])  # one text with n-grams
+    reference = char_reference([*texts, "anchor text"], 1)
+    assert features.vocabularies_["char"] == sorted(reference.vocabulary_, key=reference.vocabulary_.get)
+    np.testing.assert_allclose(features.idfs_["char"], reference.idf_, rtol=1e-15)

@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["CACHE_WORDS", "NgramCounter"]
+__all__ = ["CACHE_WORDS", "NgramCounter", "char_document_frequencies", "char_wb_ngrams"]
 
 #: Distinct words kept in the cache; past it the cache starts afresh, bounding memory.
 CACHE_WORDS = 100_000
@@ -41,6 +41,55 @@ def _gather_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     ends = np.cumsum(lengths)
     offsets = np.repeat(starts - (ends - lengths), lengths)
     return np.arange(total, dtype=np.int64) + offsets
+
+
+def char_wb_ngrams(word: str, low: int, high: int) -> Iterator[str]:
+    """Yield the ``char_wb`` n-grams of one word, as scikit-learn cuts them (with repeats)."""
+    padded = f" {word} "
+    width = len(padded)
+    for n in range(low, high + 1):
+        for start in range(max(width - n, 0) + 1):
+            yield padded[start : start + n]
+        if width <= n:  # the whole padded word was the n-gram: longer n add nothing
+            break
+
+
+def char_document_frequencies(
+    lowered: Sequence[str], ngram_range: tuple[int, int], chunk: int = 20_000
+) -> tuple[list[str], np.ndarray]:
+    """Every ``char_wb`` n-gram of ``lowered`` with the number of texts it occurs in.
+
+    What ``CountVectorizer(analyzer="char_wb").fit`` learns before pruning, but each distinct
+    word is cut once: a text holds an n-gram exactly when one of its words does, so the
+    document frequencies are the nonzeros of (texts x words) @ (words x n-grams), counted a
+    chunk of texts at a time to bound memory.
+    """
+    low, high = ngram_range
+    terms: dict[str, int] = {}
+    words: dict[str, int] = {}
+    ptr, cols = [0], []
+    words_per_text = [text.split() for text in lowered]
+    for word in dict.fromkeys(chain.from_iterable(words_per_text)):
+        ids = {terms.setdefault(gram, len(terms)) for gram in char_wb_ngrams(word, low, high)}
+        cols.extend(sorted(ids))
+        ptr.append(len(cols))
+        words[word] = len(words)
+    word_terms = sp.csr_matrix(
+        (np.ones(len(cols)), np.asarray(cols, dtype=np.int64), np.asarray(ptr, dtype=np.int64)),
+        shape=(len(words), len(terms)),
+    )
+    df = np.zeros(len(terms), dtype=np.int64)
+    for start in range(0, len(words_per_text), chunk):
+        part = words_per_text[start : start + chunk]
+        ids = np.fromiter(map(words.__getitem__, chain.from_iterable(part)), dtype=np.int64)
+        lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
+        texts_words = sp.csr_matrix(
+            (np.ones(len(ids)), ids, np.concatenate(([0], np.cumsum(lengths)))),
+            shape=(len(part), len(words)),
+        )
+        present = texts_words @ word_terms  # one nonzero per (text, n-gram) pair
+        df += np.bincount(present.indices, minlength=len(terms))
+    return list(terms), df
 
 
 class _WordNgramTable:
@@ -144,18 +193,13 @@ class NgramCounter:
 
     # -- the cache ------------------------------------------------------------------------
     def _char_ngrams(self, word: str) -> Counter[int]:
-        """Columns of the ``char_wb`` n-grams of one word, as scikit-learn cuts them."""
+        """Columns of the ``char_wb`` n-grams of one word that are in the vocabulary."""
         get = self._char_index.get
-        padded = f" {word} "
-        width = len(padded)
         found: Counter[int] = Counter()
-        for n in range(self._char_low, self._char_high + 1):
-            for start in range(max(width - n, 0) + 1):
-                column = get(padded[start : start + n])
-                if column is not None:
-                    found[column] += 1
-            if width <= n:  # the whole padded word was the n-gram: longer n add nothing
-                break
+        for gram in char_wb_ngrams(word, self._char_low, self._char_high):
+            column = get(gram)
+            if column is not None:
+                found[column] += 1
         return found
 
     def _add(self, words: set[str]) -> None:
