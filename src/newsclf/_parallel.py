@@ -2,8 +2,8 @@
 
 The main process reads and writes; workers featurize and predict. Workers get the model once,
 when they start: on Linux they are forked, so they share the already-loaded model without any
-copy; elsewhere (or when the caller runs threads of its own, which fork does not mix with) they
-are spawned and the model is pickled once per worker, without its per-process word cache.
+copy; elsewhere they are spawned and the model is pickled once per worker, without its
+per-process word cache.
 Each batch sends texts and gets back compact :class:`Scores` (best label, its probability and
 the top ``k``), so little crosses the process boundary. At most ``2 * jobs`` batches are in
 flight: memory stays flat however long the input is.
@@ -99,10 +99,11 @@ def score_batches(
 
 
 def _context() -> Any:
-    # fork shares the loaded model for free, but is unsafe on macOS and next to other Python
-    # threads (one may hold a lock the child then waits on forever).
-    fork_ok = sys.platform.startswith("linux") and threading.active_count() == 1
-    if fork_ok and "fork" in multiprocessing.get_all_start_methods():
+    # fork shares the loaded model for free. It is unsafe on macOS (system libraries), and in
+    # general a lock held by another thread at fork time stays held in the child; but workers
+    # only unpickle texts, predict with numpy and scipy, and pickle arrays back: they take
+    # none of the locks a caller's threads (or a progress bar's monitor thread) may hold.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
@@ -120,9 +121,9 @@ class _Pool:
         )
         try:
             with warnings.catch_warnings():
-                # Python 3.12+ warns about fork in any process with more than one OS thread,
-                # counting the native thread pools of numeric libraries, which handle fork
-                # themselves; Python threads, the real hazard, already mean spawn (_context).
+                # Python 3.12+ warns about fork in any process with more than one thread,
+                # native thread pools of numeric libraries included: see _context on why
+                # these workers are safe.
                 warnings.filterwarnings(
                     "ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning
                 )

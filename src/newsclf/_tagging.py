@@ -90,34 +90,26 @@ def tag_columns(
     labels = names[scores.best]
     values = scores.score
     statuses = list(statuses)
-    if len(scores) == len(texts):  # the common case: every record was predicted
-        filled = np.arange(len(texts))
-    else:
-        filled = np.fromiter((i for i, text in enumerate(texts) if text), dtype=np.intp, count=len(scores))
+    every = len(scores) == len(texts)  # the common case: every record was predicted
+    filled = np.arange(len(texts)) if every else np.flatnonzero([bool(text) for text in texts])
     if min_score is not None:
         low = values < min_score
         labels[low] = ""
         for i in filled[low].tolist():
             statuses[i] = Status.LOW_SCORE
-    alternatives = None
+    ranked: list[list[tuple[str, float]]] | None = None
     if scores.ranked is not None and scores.ranked_score is not None:
-        ranked = [
-            list(zip(names[row].tolist(), p)) for row, p in zip(scores.ranked, scores.ranked_score.tolist())
-        ]
-    if len(filled) == len(texts):  # the common case: every record was predicted
-        topics: list[Any] = labels.tolist()
-        score_list: list[Any] = values.tolist()
-        if scores.ranked is not None:
-            alternatives = ranked
-    else:
-        topics = [""] * len(texts)
-        score_list = [None] * len(texts)
-        for i, label, value in zip(filled.tolist(), labels.tolist(), values.tolist()):
-            topics[i], score_list[i] = label, value
-        if scores.ranked is not None:
-            alternatives = [[] for _ in texts]
-            for i, alt in zip(filled.tolist(), ranked):
-                alternatives[i] = alt
+        pairs = zip(scores.ranked, scores.ranked_score.tolist())
+        ranked = [list(zip(names[row].tolist(), probs)) for row, probs in pairs]
+    if every:
+        return Tagged(labels.tolist(), values.tolist(), statuses, ranked)
+    topics = [""] * len(texts)
+    score_list: list[float | None] = [None] * len(texts)
+    alternatives: list[list[tuple[str, float]]] | None = None if ranked is None else [[] for _ in texts]
+    for k, (i, label, value) in enumerate(zip(filled.tolist(), labels.tolist(), values.tolist())):
+        topics[i], score_list[i] = label, value
+        if alternatives is not None and ranked is not None:
+            alternatives[i] = ranked[k]
     return Tagged(topics, score_list, statuses, alternatives)
 
 
