@@ -14,9 +14,13 @@ temporary directory. Each run reads it, tags it and writes the result as Parquet
   partitions, as on a real cluster);
 - baseline: ``pd.read_parquet`` -> ``tag_frame`` -> ``to_parquet`` in this one process.
 
-Prints each run's seconds and the median's rows/s. The first Dask run includes each worker's
-one-off model load; the cluster stays up between runs, as a real one does between jobs.
-Run it on an otherwise idle machine: every core counts.
+Prints each run's seconds, the median's rows/s and the CPU seconds per million rows (the
+workers' for Dask; this one process's for the baseline), which another load on the machine
+changes far less than the rows/s. The first Dask run includes each worker's one-off model
+load; the cluster stays up between runs, as a real one does between jobs. Dask and baseline
+runs alternate. Run it on an otherwise idle machine (Unix: it reads CPU times with
+``resource``): every core counts. ``--no-malloc-trim`` starts the workers without the
+``MALLOC_TRIM_THRESHOLD_=65536`` that Dask sets for them (see the guide's Dask section).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import shutil
 import statistics
 import tempfile
@@ -51,19 +56,26 @@ def write_dataset(texts: list[str], rows: int, partitions: int, where: Path) -> 
         frame.to_parquet(where / f"part.{i:04d}.parquet", index=False)
 
 
-def timed(runs: int, job: Callable[[], None]) -> list[float]:
-    seconds = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        job()
-        seconds.append(time.perf_counter() - t0)
-    return seconds
+def cpu_seconds() -> float:
+    """User and system CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def report(name: str, rows: int, seconds: list[float]) -> float:
-    rate = rows / statistics.median(seconds)
-    runs = ", ".join(f"{s:.1f}" for s in seconds)
-    print(f"{name:>34}: {rate:>9,.0f} rows/s  (median of runs of {runs} s)")
+def timed(job: Callable[[], None], cpu: Callable[[], float]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``job``; ``cpu`` gives the CPU time of all it uses."""
+    cpu0, t0 = cpu(), time.perf_counter()
+    job()
+    return time.perf_counter() - t0, cpu() - cpu0
+
+
+def report(name: str, rows: int, runs: list[tuple[float, float]]) -> float:
+    wall = [w for w, _ in runs]
+    rate = rows / statistics.median(wall)
+    per_million = 1e6 * statistics.median(c for _, c in runs) / rows
+    listed = ", ".join(f"{w:.1f}" for w in wall)
+    print(f"{name:>34}: {rate:>9,.0f} rows/s  (median of runs of {listed} s)")
+    print(f"{'':>34}  {per_million:>9,.1f} CPU s per million rows (median)")
     return rate
 
 
@@ -75,8 +87,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--skip-baseline", action="store_true", help="only the Dask runs")
+    parser.add_argument(
+        "--no-malloc-trim",
+        action="store_true",
+        help="start the workers without Dask's MALLOC_TRIM_THRESHOLD_=65536 (see the guide)",
+    )
     args = parser.parse_args()
 
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
@@ -88,33 +106,52 @@ def main() -> int:
         source = work / "in"
         source.mkdir()
         write_dataset(headlines(args.data_dir), args.rows, args.partitions, source)
-        print(f"{args.rows:,} rows in {args.partitions} partitions; {os.cpu_count()} cores")
+        print(f"{args.rows:,} rows in {args.partitions} partitions; {os.cpu_count()} cores", end="; ")
+        print(f"load average (1 min) at the start: {os.getloadavg()[0]:.2f}")
 
         def dask_job() -> None:
             out = work / "out-dask"
             shutil.rmtree(out, ignore_errors=True)
             newsclf.dask.tag(dd.read_parquet(source), "title").to_parquet(out, write_index=False)
 
-        cluster = LocalCluster(
-            n_workers=args.workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        with cluster, Client(cluster):
-            dask_s = timed(args.runs, dask_job)
-        rate = report(f"newsclf.dask.tag, {args.workers} workers", args.rows, dask_s)
+        def baseline_job() -> None:
+            tagged = newsclf.tag_frame(pd.read_parquet(source), "title", jobs=1)
+            tagged.to_parquet(work / "out-baseline.parquet", index=False)
 
-        if not args.skip_baseline:
+        newsclf.load_model()  # the baseline's model, loaded before timing like a long-lived process's
+        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+        if args.no_malloc_trim:
+            environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        dask_runs: list[tuple[float, float]] = []
+        baseline_runs: list[tuple[float, float]] = []
+        # (The config is read when each worker process starts, or restarts.)
+        with (
+            dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+            LocalCluster(
+                n_workers=args.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            trim = set(client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset")).values())
 
-            def baseline_job() -> None:
-                tagged = newsclf.tag_frame(pd.read_parquet(source), "title", jobs=1)
-                tagged.to_parquet(work / "out-baseline.parquet", index=False)
+            def cluster_cpu() -> float:  # the workers', this process's (client, scheduler) aside
+                return sum(client.run(cpu_seconds).values())
 
-            newsclf.load_model()  # loaded once, before timing, like a long-lived process
-            baseline = report("tag_frame, 1 process", args.rows, timed(args.runs, baseline_job))
+            # Alternated, so that both see the same load from anything else on the machine.
+            for _ in range(args.runs):
+                dask_runs.append(timed(dask_job, cluster_cpu))
+                if not args.skip_baseline:
+                    baseline_runs.append(timed(baseline_job, cpu_seconds))
+        rate = report(f"newsclf.dask.tag, {args.workers} workers", args.rows, dask_runs)
+        print(f"{'workers MALLOC_TRIM_THRESHOLD_':>34}: {', '.join(sorted(trim))}")
+        if baseline_runs:
+            baseline = report("tag_frame, 1 process", args.rows, baseline_runs)
             print(f"{'speed-up':>34}: {rate / baseline:.2f}x")
+        print(f"{'load average (1 min) at the end':>34}: {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
