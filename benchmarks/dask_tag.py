@@ -119,14 +119,12 @@ def main() -> int:
             tagged.to_parquet(work / "out-baseline.parquet", index=False)
 
         newsclf.load_model()  # the baseline's model, loaded before timing like a long-lived process's
-        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
-        if args.no_malloc_trim:
-            environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        # None unsets it: the config is read when each worker process starts, or restarts.
+        trim_setting = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
         dask_runs: list[tuple[float, float]] = []
         baseline_runs: list[tuple[float, float]] = []
-        # (The config is read when each worker process starts, or restarts.)
         with (
-            dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+            dask.config.set(trim_setting if args.no_malloc_trim else {}),
             LocalCluster(
                 n_workers=args.workers,
                 threads_per_worker=1,
