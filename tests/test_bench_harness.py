@@ -100,3 +100,25 @@ def test_fasttext_lines() -> None:
     assert textprep.fasttext_line("Hi", "Sci/Tech") == "__label__Sci/Tech hi"
     with pytest.raises(ValueError):
         textprep.fasttext_line("Hi", "two words")
+
+
+def test_goals_of_an_interrupted_run_show_what_was_not_measured() -> None:
+    from harness import report
+    from harness.suite import Samples
+
+    files = [
+        datasets.DatasetFiles(name, title, *(Path("unused"),) * 5, 10, 10, "")
+        for name, title in (("uci", "UCI NLP-100"), ("ag", "AG News"))
+    ]
+    ctx = report.Context("cmd", 1, files, "about", 10, "source", 3, False, 8.9, False, 2)
+    samples = Samples()
+    for run_ours, run_fasttext in ((0.92, 0.89), (0.90, 0.89)):
+        samples.add("uci/newsclf/accuracy", run_ours)
+        samples.add("uci/fasttext_bigram/accuracy", run_fasttext)
+        samples.add("uci/fasttext_tuned/accuracy", run_fasttext - 0.01)
+    found = {goal.goal: goal for goal in report.goals(samples, ctx)}
+    uci = found["accuracy on UCI NLP-100: newsclf >= best fastText + 2 points"]
+    assert uci.measured.startswith("+2.00 points") and uci.met  # median of the run-by-run gaps (3, 1)
+    assert found["accuracy on AG News: newsclf >= best fastText + 2 points"].met is None
+    assert found["artifact <= 25 MB (bundled model)"].met is True
+    assert "**Partial: 1 of the 2 runs" in report.render(samples, ctx, [("CPU", "test")])

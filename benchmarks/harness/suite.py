@@ -35,10 +35,10 @@ class Samples:
         self.values[key].append(float(value))
 
     def __getitem__(self, key: str) -> list[float]:
-        return self.values[key]
+        return self.values.get(key, [])  # no insertion: a missing figure stays missing
 
     def __contains__(self, key: object) -> bool:
-        return key in self.values
+        return bool(self.values.get(key))  # type: ignore[call-overload]
 
     def to_json(self) -> str:
         """Every sample and note, as JSON (kept beside the work files for inspection)."""
