@@ -20,12 +20,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from sources import DEFAULT_DATA, ROOT, load_sources
+from sources import DEFAULT_DATA, ROOT, load_sources, normalize
 
 SEED = 0
 BATCH = 250
@@ -90,10 +89,6 @@ MORE_PLAN = [
     ("ag_train", r"^Business$", None),
     ("bbc_rss", r"^business$", None),
 ]
-
-
-def normalize(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def draw(rows: pd.DataFrame, plan: list[tuple[str, str, int | None]]) -> pd.DataFrame:

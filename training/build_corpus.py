@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sources import DEFAULT_DATA, ROOT, SourceError, load_sources
+from sources import DEFAULT_DATA, ROOT, SourceError, load_sources, normalize
 
 ANNOTATIONS = ROOT / "training" / "annotations"
 TOPICS = ["diplomacy", "politics", "economy", "energy", "sport", "science", "technology", "health",
@@ -144,10 +144,6 @@ class Corpus:
             if row.written > row.real:
                 out.append(f"{topic}: more team-written ({row.written}) than real ({row.real}) rows")
         return out
-
-
-def normalize(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _words(text: str) -> frozenset[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +72,11 @@ def check_sources(data_dir: Path, checksums: dict[str, str] = CHECKSUMS) -> None
             raise SourceError(f"missing source {path} (see {data_dir / 'README.md'})")
         if sha256(path) != expected:
             raise SourceError(f"{path} has changed: its sha256 differs from the one recorded in {__file__}")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` lower-cased with its whitespace runs as single spaces: the key of "same text"."""
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def ag_key(text: str) -> str:
