@@ -162,10 +162,16 @@ def near_examples(texts: pd.Series) -> pd.Series:
     return texts.map(close)
 
 
+def test_judgments(labels: pd.DataFrame) -> pd.Series:
+    """The two annotators' topics of each test item, as a list per (source, key)."""
+    test = labels[labels.set.isin(TEST_SETS) & (labels.annotator != "adjudicator")]
+    return test.groupby(["source", "key"]).topic.agg(list)
+
+
 def gold_labels(labels: pd.DataFrame) -> pd.DataFrame:
     """One topic per test item: the annotators' when they agree, else the adjudicator's."""
+    pairs = test_judgments(labels)
     test = labels[labels.set.isin(TEST_SETS)]
-    pairs = test[test.annotator != "adjudicator"].groupby(["source", "key"]).topic.agg(list)
     adjudicated = test[test.annotator == "adjudicator"].set_index(["source", "key"]).topic
     missing = [k for k, v in pairs.items() if len(v) != 2 or (v[0] != v[1] and k not in adjudicated.index)]
     if missing:

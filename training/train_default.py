@@ -20,7 +20,6 @@ the same model; set SOURCE_DATE_EPOCH to also get byte-identical files.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -31,7 +30,8 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 import newsclf
-from build_corpus import ANNOTATIONS, SOURCES, TEST_SETS, TOPICS, Corpus, build
+from build_corpus import ANNOTATIONS, SOURCES, TOPICS, Corpus, build, test_judgments
+from newsclf._taxonomy import read_descriptions
 from sources import AG_TEST, DEFAULT_DATA, ROOT, SourceError, ag_news_test, check_sources
 
 DEFAULT_OUTPUT = ROOT / "src" / "newsclf" / "models" / "default.newsclf"
@@ -48,16 +48,9 @@ AG_FOLD = {
 AG_CLASSES = {1: "World", 2: "Sports", 3: "Business", 4: "Sci/Tech"}
 
 
-def label_descriptions() -> dict[str, str]:
-    with (ROOT / "training" / "taxonomy.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["label"]: row["description"] for row in csv.DictReader(handle)}
-
-
 def agreement() -> dict[str, Any]:
     """Inter-annotator agreement on the double-annotated test items (before adjudication)."""
-    labels = pd.read_csv(ANNOTATIONS / "labels.csv", dtype=str, keep_default_na=False)
-    test = labels[labels.set.isin(TEST_SETS) & (labels.annotator != "adjudicator")]
-    pairs = test.groupby(["source", "key"]).topic.agg(list)
+    pairs = test_judgments(pd.read_csv(ANNOTATIONS / "labels.csv", dtype=str, keep_default_na=False))
     pairs = pairs[pairs.map(len) == 2]
     first, second = pairs.map(lambda v: v[0]), pairs.map(lambda v: v[1])
     return {
@@ -221,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     card = model.card_
     card["name"] = "newsclf default model: 13 news topics"
-    descriptions = label_descriptions()
+    descriptions = read_descriptions(ROOT / "training" / "taxonomy.csv")
     card["label_descriptions"] = {label: descriptions[label] for label in TOPICS}
     card["sources"] = SOURCES
     card["data"]["source"] = "training/build_corpus.py: the data directory's sources + training/annotations/"
