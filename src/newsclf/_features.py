@@ -150,14 +150,13 @@ class TextFeatures:
         """
         terms, df = char_document_frequencies([text.lower() for text in texts], self.char_ngram_range)
         for min_df in dict.fromkeys((self.min_df, 1)):  # as for the word block, below
-            kept = sorted(term for term, count in zip(terms, df.tolist()) if count >= min_df)
+            kept = sorted((term, count) for term, count in zip(terms, df.tolist()) if count >= min_df)
             if kept:
                 break
-        index = {term: i for i, term in enumerate(terms)}
-        kept_df = df[[index[term] for term in kept]].astype(np.float64)
+        kept_df = np.array([count for _, count in kept], dtype=np.float64)
         # Smoothed idf, as TfidfVectorizer(smooth_idf=True): ln((1 + n) / (1 + df)) + 1.
         idf = np.log((1.0 + len(texts)) / (1.0 + kept_df)) + 1.0
-        return kept, idf
+        return [term for term, _ in kept], idf
 
     def _set_state(self, vocabularies: dict[str, list[str]], idfs: dict[str, np.ndarray]) -> None:
         for name in BLOCKS:
