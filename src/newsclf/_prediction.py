@@ -26,7 +26,6 @@ __all__ = [
     "classify",
     "load_model",
     "predict_texts",
-    "predictions_from_proba",
     "resolve_model",
     "score_texts",
 ]
@@ -156,19 +155,6 @@ def predictions_from_scores(
         Prediction(lab, v, tuple((names[j], p) for j, p in zip(row, probs)))
         for lab, v, row, probs in zip(labels, values, scores.ranked.tolist(), scores.ranked_score.tolist())
     ]
-
-
-def predictions_from_proba(
-    proba: np.ndarray, classes: np.ndarray, top_k: int | None = None
-) -> list[Prediction]:
-    """Turn a probability matrix into :class:`Prediction` objects."""
-    check_top_k(top_k)
-    best = np.argmax(proba, axis=1)
-    scores = Scores(best, proba[np.arange(len(proba)), best])
-    if top_k:
-        ranked = np.argsort(-proba, axis=1, kind="stable")[:, : min(top_k, proba.shape[1])]
-        scores = Scores(scores.best, scores.score, ranked, np.take_along_axis(proba, ranked, axis=1))
-    return predictions_from_scores(scores, classes)
 
 
 def resolve_model(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClassifier:
