@@ -12,9 +12,20 @@ The batches hold source texts, so they go to a work directory outside the projec
   AG News World and Sci/Tech, UCI ``t`` and ``b``, BBC 2005 business) in priority order:
   the sources of the rarest topics first.
 
+Model v3 (``--round v3``, work directory ``../annotation-v3``) draws headlines only (no AG
+News), from the v3 headline sources (``sources.HEADLINE_SOURCES``) plus nothing already judged:
+
+- ``test3-A-*`` / ``test3-B-*``: new held-out test items from the v3 sources' held-out slices
+  (Reuters 2016, newsapi November 2023, BBC home page July-August 2026, reddit July 2022, a
+  tenth of Inshorts), each in two series for two independent annotators;
+- ``v3-*``: training candidates from the training periods, chosen by ``V3_PLAN``: sections,
+  outlets and keywords pick which headlines get annotated (more of the rare topics' desks),
+  never the label. Batch files number their lines; annotators write ``n<TAB>label``.
+
 Usage::
 
     python training/annotation_batches.py [--data-dir ../shared/data] [--out ../annotation-work]
+    python training/annotation_batches.py --round v3 [--out ../annotation-v3]
 """
 
 from __future__ import annotations
@@ -91,6 +102,108 @@ MORE_PLAN = [
 ]
 
 
+V3_BATCH = 200
+
+# Held-out slices of the v3 sources for test set v2: (source, signal pattern, how many).
+TEST3_PLAN = [
+    ("reuters_wire", r"", 700),
+    ("newsapi", r"^(?!YouTube)", 500),
+    ("bbc_home", r"", 500),
+    ("inshorts", r"", 300),
+    ("reddit", r"", 200),
+]
+
+_CRISIS = r"^(?:homepage|africa|middleeast|asia|featured|europe|americas)Crisis$"
+_ENERGY_DESKS = (
+    r"^(?:rbssEnergyNews|OILPRD|GCA-Oil|OILINT|rbssOilGas\w*|rbssIntegratedOilGas|energySector|oilRpt"
+    r"|mnaNewsEnergy|innovationNewsEnergy|regulatoryNewsEnergy|GlobalEnergy\d+)$"
+)
+# Candidates (never labels) for the wire's diplomacy and disaster stories outside the desks.
+_DIPLOMACY_WORDS = (
+    r"(?i)\b(?:talks|summit|minister|ministers|visit|visits|ambassador|envoy|treaty|sanctions|u\.n\.|"
+    r"nato|diplomat\w*|bilateral|foreign)\b"
+)
+_DISASTER_WORDS = (
+    r"(?i)\b(?:crash|earthquake|quake|floods?|fire|blaze|storm|hurricane|typhoon|cyclone|explosion|blast|"
+    r"rescue\w*|landslide|tsunami|derail\w*|avalanche|collapse|death toll)\b"
+)
+
+# Training candidates for v3: (source, signal pattern, text pattern, how many). Desks of the
+# rare topics get more candidates than their share of the wire; annotators judge every one.
+V3_PLAN: list[tuple[str, str, str, int]] = [
+    ("reuters_wire", r"^worldNews$", r"", 3500),
+    ("reuters_wire", r"^politicsNews$", r"", 1500),
+    ("reuters_wire", r"^domesticNews$", r"", 800),
+    ("reuters_wire", r"^(?:environmentNews|GCA-BusinessofGreen|GCA-GreenBusiness)$", r"", 3000),
+    ("reuters_wire", r"^scienceNews$", r"", 2500),
+    ("reuters_wire", r"^latestCrisis$", r"", 1500),
+    ("reuters_wire", _CRISIS, r"", 1000),
+    ("reuters_wire", r"^healthNews$", r"", 1200),
+    ("reuters_wire", r"^technologyNews$", r"", 1000),
+    ("reuters_wire", r"^(?:entertainmentNews|musicNews)$", r"", 700),
+    ("reuters_wire", r"^(?:lifestyleMolt|oddlyEnoughNews)$", r"", 800),
+    ("reuters_wire", r"^sportsNews$", r"", 500),
+    ("reuters_wire", _ENERGY_DESKS, r"", 2500),
+    ("reuters_wire", r"^(?:businessNews|companyNews|economicNews|marketsNews)$", r"", 1500),
+    ("reuters_wire", r"^rbssAerospaceDefense$", r"", 300),
+    ("reuters_wire", r"^$", r"", 3000),
+    ("reuters_wire", r"^$", _DIPLOMACY_WORDS, 2000),
+    ("reuters_wire", r"^$", _DISASTER_WORDS, 1200),
+    ("newsapi", r"^(?!YouTube)", r"", 12000),
+    ("bbc_home", r"", r"", 10000),
+    ("reddit", r"", r"^[^|]*$", 3000),  # no submitter's summary after a bar: headlines only
+    ("inshorts", r"", r"", 3500),
+]
+
+
+def draw_v3(rows: pd.DataFrame, plan: list[tuple[str, str, str, int]], exclude: set[str]) -> pd.DataFrame:
+    """Seeded draw of each stratum of ``plan`` from ``rows``, skipping texts in ``exclude``."""
+    parts = []
+    taken = set(exclude)
+    for source, signal, text, n in plan:
+        pool = rows[(rows.source == source) & rows.signal.str.contains(signal, regex=True)]
+        pool = pool[pool.text.str.contains(text, regex=True) & ~pool.norm.isin(taken)]
+        pool = pool.drop_duplicates(subset="norm")
+        pick = pool if n >= len(pool) else pool.sample(n=n, random_state=SEED)
+        taken |= set(pick.norm)
+        parts.append(pick)
+    return pd.concat(parts)
+
+
+def write_numbered(items: pd.DataFrame, out: Path, prefix: str) -> list[tuple[str, pd.DataFrame]]:
+    """Write batch files of ``n<TAB>text`` lines; return each batch's name and items."""
+    batches = []
+    for start in range(0, len(items), V3_BATCH):
+        name = f"{prefix}-{start // V3_BATCH + 1:03d}"
+        chunk = items.iloc[start : start + V3_BATCH]
+        text = chunk.text.str.replace(r"\s+", " ", regex=True)
+        lines = "".join(f"{n}\t{t}\n" for n, t in enumerate(text, start=1))
+        (out / f"{name}.tsv").write_text(lines, "utf-8")
+        batches.append((name, chunk.assign(batch=name, line=range(1, len(chunk) + 1))))
+    return batches
+
+
+def main_v3(rows: pd.DataFrame, out: Path) -> int:
+    """Draw the v3 round into ``out`` (batch files and ``items.csv``)."""
+    labels = pd.read_csv(ROOT / "training/annotations/labels.csv", dtype=str, keep_default_na=False)
+    judged = rows.merge(labels[["source", "key"]].drop_duplicates(), on=["source", "key"])
+    seen = set(judged.norm)
+    test = draw_v3(rows[rows.period == "heldout"], [(s, p, "", n) for s, p, n in TEST3_PLAN], seen)
+    test = test.sample(frac=1, random_state=SEED)
+    train = draw_v3(rows[rows.period == "train"], V3_PLAN, seen | set(test.norm))
+    train = train.sample(frac=1, random_state=SEED)
+    out.mkdir(parents=True, exist_ok=True)
+    batches = write_numbered(test, out, "test3-A")
+    batches += write_numbered(test.sample(frac=1, random_state=SEED + 1), out, "test3-B")
+    batches += write_numbered(train, out, "v3")
+    items = pd.concat(
+        [frame.assign(set="test3" if name.startswith("test3") else "v3") for name, frame in batches]
+    )
+    items[["batch", "line", "set", "source", "key", "signal"]].to_csv(out / "items.csv", index=False)
+    print(f"{len(test)} test3 items (twice), {len(train)} v3 items; {len(batches)} batches in {out}")
+    return 0
+
+
 def draw(rows: pd.DataFrame, plan: list[tuple[str, str, int | None]]) -> pd.DataFrame:
     parts = []
     for source, pattern, n in plan:
@@ -114,11 +227,15 @@ def write_batches(items: pd.DataFrame, out: Path, prefix: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=ROOT.parent / "annotation-work")
+    parser.add_argument("--out", type=Path, help="work directory (default: ../annotation-work, v3: ../annotation-v3)")
+    parser.add_argument("--round", choices=["v2", "v3"], default="v2")
     args = parser.parse_args(argv)
     rows = load_sources(args.data_dir)
     rows = rows[rows.text != ""]
     rows["norm"] = rows.text.map(normalize)
+    if args.round == "v3":
+        return main_v3(rows, args.out or ROOT.parent / "annotation-v3")
+    args.out = args.out or ROOT.parent / "annotation-work"
 
     test = draw(rows[rows.period == "heldout"], TEST_PLAN)
     test = test.sample(frac=1, random_state=SEED).assign(id=[f"x{i:05d}" for i in range(len(test))])

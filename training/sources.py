@@ -41,15 +41,32 @@ CHECKSUMS = {
     "ag_news/train_subsets/lst11111_dev.csv": "1f50a08f0af4d0ecdbbb6f306529791857c5e9438d1a940891204799e54d7889",  # noqa: E501
     "ag_news/train_subsets/chimera_train.csv": "79b90b096a11e4b3148a3384f142fb85878b4d9e626556aaf6aeb3d1efc810c4",  # noqa: E501
     "ag_news/train_subsets/chimera_validation.csv": "3018472fe488dd02190ef146d598283c6923470b524c07690912cf3fe11100b0",  # noqa: E501
+    "reuters_2007_2016/headlines.csv.gz": "c344d51b779f9df3471e8d66ae7951fa1a14da8ee6583e6c0206e0a3f0ca7b4d",
+    "newsapi_2023/headlines.csv.gz": "9cc7a03f59e2f14e97d40ee9b83d2831ddaa6c6588094e8806b9fd4f83e1e56f",
+    "bbc_homepage_2024_2026/headlines.csv.gz": "6b8d7d4a95d074a173dda35c8fd89d0a70970255b734aefd52d1040208178cae",  # noqa: E501
+    "inshorts/headlines.csv.gz": "9fd682dce16c3d3867e3c9933efb23105c5d9e503712c829d4fbcb1b0b696b46",
+    "reddit_news_2022/headlines.csv.gz": "4064b98ccbee1a041ab488d0cb1b3b40c7cfe86e0b86a8fb0c71c5c0c0a6dd54",
 }
 
 #: The AG News test split: evaluation only, so only :func:`ag_news_test` reads (and checks) it.
 AG_TEST = ("ag_news/test.csv", "72b844642f92fb74fe397f0d1dd8a46d4cfd6fff60bc5c1a214fe40c44708fd7")
 
-SOURCE_NAMES = ("bbc2005", "uci", "reuters", "bbc_rss", "ag_train")
+#: Headline sources added for model v3, each de-duplicated by title within itself (so a row's
+#: key is the sha1 of its title): name -> (file, signal column, first held-out date or None).
+#: Held out for evaluation, never trained on: Reuters 2016 (a year no training row comes from),
+#: newsapi November 2023, BBC home page July-August 2026, reddit July 2022, and a tenth of
+#: Inshorts (undated; chosen by key).
+HEADLINE_SOURCES: dict[str, tuple[str, str, str | None]] = {
+    "reuters_wire": ("reuters_2007_2016/headlines.csv.gz", "section", "2016-01-01"),
+    "newsapi": ("newsapi_2023/headlines.csv.gz", "outlet", "2023-11-01"),
+    "bbc_home": ("bbc_homepage_2024_2026/headlines.csv.gz", "outlet", "2026-07-01"),
+    "reddit": ("reddit_news_2022/headlines.csv.gz", "subreddit", "2022-07-01"),
+    "inshorts": ("inshorts/headlines.csv.gz", "category", None),
+}
+SOURCE_NAMES = ("bbc2005", "uci", "reuters", "bbc_rss", "ag_train", *HEADLINE_SOURCES)
 HELDOUT_FROM, HELDOUT_TO = "2022-09-01", "2023-01-01"  # BBC RSS period kept for evaluation
 UCI_COLUMNS = ["id", "title", "url", "publisher", "category", "story", "host", "ts"]
-COLUMNS = ["source", "key", "text", "signal", "period", "group"]
+COLUMNS = ["source", "key", "text", "signal", "period", "group", "date"]
 
 
 class SourceError(Exception):
@@ -83,10 +100,11 @@ def ag_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _frame(source: str, key, text, signal, period, group="") -> pd.DataFrame:
+def _frame(source: str, key, text, signal, period, group="", date="") -> pd.DataFrame:
     frame = pd.DataFrame(
-        {"source": source, "key": key, "text": text, "signal": signal, "period": period, "group": group}
-    )
+        {"source": source, "key": key, "text": text, "signal": signal, "period": period, "group": group,
+         "date": date}
+    )  # fmt: skip
     return frame[COLUMNS]
 
 
@@ -116,7 +134,7 @@ def load_sources(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
     rss = pd.read_csv(data_dir / "bbc_rss/bbc_rss_headlines.csv", dtype=str, keep_default_na=False)
     held = (rss.pub_date >= HELDOUT_FROM) & (rss.pub_date < HELDOUT_TO)
     period = held.map({True: "heldout", False: "train"})
-    parts.append(_frame("bbc_rss", rss.link, rss.title, rss.section, period))
+    parts.append(_frame("bbc_rss", rss.link, rss.title, rss.section, period, date=rss.pub_date.str[:10]))
 
     subsets = ["lst11111_train", "lst11111_dev", "chimera_train", "chimera_validation"]
     ag = pd.concat(
@@ -129,9 +147,25 @@ def load_sources(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
     period = ag.text.isin(heldout_texts).map({True: "heldout", False: "train"})
     parts.append(_frame("ag_train", ag.text.map(ag_key), ag.text, ag.label_text, period))
 
+    parts += [_headlines(data_dir, name) for name in HEADLINE_SOURCES]
+
     out = pd.concat(parts, ignore_index=True)
     out["text"] = out.text.str.strip()
     return out
+
+
+def _headlines(data_dir: Path, name: str) -> pd.DataFrame:
+    """One of the v3 headline sources, keyed by the sha1 of its title."""
+    path, signal, heldout_from = HEADLINE_SOURCES[name]
+    rows = pd.read_csv(data_dir / path, dtype=str, keep_default_na=False)
+    keys = rows.title.map(ag_key)
+    date = rows.date if "date" in rows else pd.Series("", index=rows.index)
+    if heldout_from is None:  # undated: every tenth key
+        held = keys.map(lambda key: int(key, 16) % 10 == 0)
+    else:
+        held = date >= heldout_from
+    period = held.map({True: "heldout", False: "train"})
+    return _frame(name, keys, rows.title, rows[signal], period, date=date)
 
 
 def ag_news_test(data_dir: Path = DEFAULT_DATA) -> pd.DataFrame:
