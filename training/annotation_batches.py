@@ -227,7 +227,9 @@ def write_batches(items: pd.DataFrame, out: Path, prefix: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, help="work directory (default: ../annotation-work, v3: ../annotation-v3)")
+    parser.add_argument(
+        "--out", type=Path, help="work directory (default: ../annotation-work; v3: ../annotation-v3)"
+    )
     parser.add_argument("--round", choices=["v2", "v3"], default="v2")
     args = parser.parse_args(argv)
     rows = load_sources(args.data_dir)

@@ -160,10 +160,8 @@ def _headlines(data_dir: Path, name: str) -> pd.DataFrame:
     rows = pd.read_csv(data_dir / path, dtype=str, keep_default_na=False)
     keys = rows.title.map(ag_key)
     date = rows.date if "date" in rows else pd.Series("", index=rows.index)
-    if heldout_from is None:  # undated: every tenth key
-        held = keys.map(lambda key: int(key, 16) % 10 == 0)
-    else:
-        held = date >= heldout_from
+    # Undated sources hold out every tenth key.
+    held = keys.map(lambda key: int(key, 16) % 10 == 0) if heldout_from is None else date >= heldout_from
     period = held.map({True: "heldout", False: "train"})
     return _frame(name, keys, rows.title, rows[signal], period, date=date)
 
