@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsclf import ArtifactError, NewsClassifier, load_model
-from newsclf._artifact import FORMAT_VERSION
-from newsclf._atomic import atomic_write
+from newsclf._io.atomic import atomic_write
+from newsclf._model.fileformat import FORMAT_VERSION
 
 PROBES = ["Crude oil climbs", "Coach signs striker", "Vaccine study", "", "   ", "日本 ⚽ \x00"]
 
@@ -272,6 +272,6 @@ def test_golden_model_file_predicts_as_recorded():
 
 
 def test_every_hyperparameter_is_validated_at_load():
-    from newsclf._artifact import _PARAM_CHECKS
+    from newsclf._model.fileformat import _PARAM_CHECKS
 
     assert set(_PARAM_CHECKS) == set(NewsClassifier().get_params())

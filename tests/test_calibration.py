@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsclf import CalibrationBin
-from newsclf._calibration import expected_calibration_error, reliability_bins
+from newsclf._tasks.calibration import expected_calibration_error, reliability_bins
 
 probabilities = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 

@@ -1,4 +1,4 @@
-from newsclf._card import data_fingerprint, fit_card
+from newsclf._model.card import data_fingerprint, fit_card
 
 
 def test_fingerprint_counts_and_hashes_in_order():

@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.svm import LinearSVC
 
 from newsclf import NewsClassifier
-from newsclf._classifier import TEMPERATURE_BOUNDS, fit_temperature
+from newsclf._model.classifier import TEMPERATURE_BOUNDS, fit_temperature
 
 
 def test_fit_returns_self_and_sets_learned_state(corpus):
@@ -148,7 +148,7 @@ def test_integer_labels_stay_integers(corpus):
 
 
 def test_long_texts_are_cut_before_featurizing(tiny_model):
-    from newsclf._features import MAX_TEXT_CHARS
+    from newsclf._model.features import MAX_TEXT_CHARS
 
     head = "Crude oil climbs " * (MAX_TEXT_CHARS // 17 + 1)
     assert np.array_equal(

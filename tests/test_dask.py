@@ -100,7 +100,7 @@ def test_cluster_with_the_bundled_model_loaded_by_each_worker(on_cluster, frame)
 
 def test_model_reaches_each_worker_once(on_cluster, frame, tiny_model):
     def count_unpickling():
-        import newsclf._features as features
+        import newsclf._model.features as features
 
         original = features.TextFeatures.__setstate__
 
@@ -113,7 +113,7 @@ def test_model_reaches_each_worker_once(on_cluster, frame, tiny_model):
         features.TextFeatures.__setstate__ = counting
 
     def unpickled():
-        import newsclf._features as features
+        import newsclf._model.features as features
 
         features.TextFeatures.__setstate__ = features.original_setstate
         return features.unpickled

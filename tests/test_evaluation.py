@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import f1_score
 
 from newsclf import EvaluationReport
-from newsclf._calibration import expected_calibration_error, reliability_bins
+from newsclf._tasks.calibration import expected_calibration_error, reliability_bins
 
 
 def test_scores_match_scikit_learn():

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsclf import NewsClassifier
-from newsclf._features import FEATURE_PARAMS, TextFeatures
+from newsclf._model.features import FEATURE_PARAMS, TextFeatures
 
 
 def make_features(**overrides):

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from newsclf import _ngrams
-from newsclf._features import WORD_TOKEN_PATTERN
-from newsclf._ngrams import NgramCounter
+from newsclf._model import ngrams as _ngrams
+from newsclf._model.features import WORD_TOKEN_PATTERN
+from newsclf._model.ngrams import NgramCounter
 
 TRAIN = [
     "Brent crude climbs as OPEC+ extends output cuts",

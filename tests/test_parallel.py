@@ -5,9 +5,9 @@ import signal
 import numpy as np
 import pytest
 
-from newsclf import _parallel
-from newsclf._parallel import WorkerError, resolve_jobs, score_batches
-from newsclf._prediction import score_texts
+from newsclf._tasks import parallel as _parallel
+from newsclf._tasks.classify import score_texts
+from newsclf._tasks.parallel import WorkerError, resolve_jobs, score_batches
 
 needs_fork = pytest.mark.skipif(
     _parallel._context().get_start_method() != "fork", reason="patches reach workers only when forked"

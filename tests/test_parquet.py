@@ -3,8 +3,9 @@ import sys
 
 import pytest
 
-from newsclf import DataError, MissingDependencyError, _parquet, classify, tag_file
-from newsclf._parquet import require_pyarrow
+from newsclf import DataError, MissingDependencyError, classify, tag_file
+from newsclf._io import parquet as _parquet
+from newsclf._io.parquet import require_pyarrow
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

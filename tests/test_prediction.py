@@ -90,7 +90,7 @@ def test_batch_equals_one_by_one(texts):
 
 
 def test_large_batches_are_processed_in_chunks(tiny_model, monkeypatch):
-    monkeypatch.setattr(newsclf._prediction, "BATCH_SIZE", 7)
+    monkeypatch.setattr(newsclf._tasks.classify, "BATCH_SIZE", 7)
     texts = [f"oil deal {i}" for i in range(30)]
     assert classify(texts, model=tiny_model) == [classify(t, model=tiny_model) for t in texts]
 

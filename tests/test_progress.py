@@ -1,6 +1,6 @@
 import io
 
-from newsclf._progress import Progress
+from newsclf._tasks.progress import Progress
 
 
 def test_estimate_from_rows_or_bytes():

@@ -3,7 +3,7 @@ import gzip
 import pytest
 
 from newsclf import DataError, Status
-from newsclf._records import detect_format, open_records
+from newsclf._io.records import detect_format, open_records
 
 
 def _records(path, **kwargs):

@@ -1,8 +1,8 @@
 import pytest
 
 from newsclf import DataError
-from newsclf._records import pick_separator
-from newsclf._tables import TableOptions, read_table
+from newsclf._io.records import pick_separator
+from newsclf._io.tables import TableOptions, read_table
 
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])

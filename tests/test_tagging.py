@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsclf import DataError, Status, classify, tag_file
-from newsclf._tagging import OUTPUT_COLUMNS
+from newsclf._tasks.tag import OUTPUT_COLUMNS
 
 
 def _read_csv(path):
@@ -135,7 +135,7 @@ def test_jsonl_to_jsonl_keeps_every_key(tiny_model, write, tmp_path):
 
 
 def test_output_path_problems_fail_before_any_work(tiny_model, write, tmp_path):
-    from newsclf._atomic import OutputError
+    from newsclf._io.atomic import OutputError
 
     src = write("h.txt", "oil\n")
     with pytest.raises(OutputError, match="does not exist"):
@@ -219,7 +219,7 @@ def test_stream_paths_are_written_directly(tiny_model, write):
 
 
 def test_symlink_loop_is_refused(tiny_model, write, tmp_path):
-    from newsclf._atomic import OutputError
+    from newsclf._io.atomic import OutputError
 
     loop = tmp_path / "loop.csv"
     loop.symlink_to(loop)
@@ -360,8 +360,8 @@ def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypa
     import multiprocessing
     import os
 
-    from newsclf import _parallel
-    from newsclf._prediction import score_texts
+    from newsclf._tasks import parallel as _parallel
+    from newsclf._tasks.classify import score_texts
 
     main = os.getpid()
 

@@ -3,7 +3,7 @@ import pytest
 
 import newsclf
 from newsclf import DataError, topics, train
-from newsclf._taxonomy import read_descriptions
+from newsclf._tasks.topics import read_descriptions
 
 DESCRIPTIONS = {"energy": "oil, gas and power", "health": "medicine and disease", "sport": "all sport"}
 

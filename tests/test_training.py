@@ -3,7 +3,7 @@ import pytest
 
 from conftest import make_corpus
 from newsclf import DataError, EvaluationReport, evaluate, train
-from newsclf._calibration import expected_calibration_error
+from newsclf._tasks.calibration import expected_calibration_error
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 
 from newsclf import DataError, NewsClassifier, train
-from newsclf._tuning import SEARCH_SPACE, tune
+from newsclf._tasks.tune import SEARCH_SPACE, tune
 
 
 def test_tune_scores_the_defaults_and_a_seeded_sample(corpus):

@@ -1,5 +1,5 @@
 import newsclf
-from newsclf._versions import versions
+from newsclf._version import versions
 
 
 def test_versions_name_the_libraries_models_depend_on():

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclf import DataError
-from newsclf._records import Chunk
-from newsclf._writers import CsvWriter, JsonlWriter, Tagged, output_names, pick_output_format
+from newsclf._io.records import Chunk
+from newsclf._io.writers import CsvWriter, JsonlWriter, Tagged, output_names, pick_output_format
 
 
 def test_pick_output_format():

@@ -31,7 +31,7 @@ from sklearn.metrics import cohen_kappa_score
 
 import newsclf
 from build_corpus import ANNOTATIONS, SOURCES, TOPICS, Corpus, build, test_judgments
-from newsclf._taxonomy import read_descriptions
+from newsclf._tasks.topics import read_descriptions
 from sources import AG_TEST, DEFAULT_DATA, ROOT, SourceError, ag_news_test, check_sources
 
 DEFAULT_OUTPUT = ROOT / "src" / "newsclf" / "models" / "default.newsclf"

@@ -7,18 +7,17 @@
 The public API is what ``__all__`` lists; every ``_module`` is private.
 """
 
-from ._calibration import CalibrationBin
-from ._classifier import Contribution, NewsClassifier
 from ._errors import ArtifactError, DataError, MissingDependencyError, NewsclfError
-from ._evaluation import ClassScores, EvaluationReport
-from ._frame import tag_frame
-from ._prediction import Prediction, bundled_model_path, classify, load_model
-from ._records import Status
-from ._tagging import TagSummary, tag_file
-from ._taxonomy import topics
-from ._training import TrainResult, evaluate, train
-from ._version import __version__
-from ._versions import show_versions
+from ._io.records import Status
+from ._model.classifier import Contribution, NewsClassifier
+from ._tasks.calibration import CalibrationBin
+from ._tasks.classify import Prediction, bundled_model_path, classify, load_model
+from ._tasks.evaluate import ClassScores, EvaluationReport
+from ._tasks.frame import tag_frame
+from ._tasks.tag import TagSummary, tag_file
+from ._tasks.topics import topics
+from ._tasks.train import TrainResult, evaluate, train
+from ._version import __version__, show_versions
 
 __all__ = [
     "ArtifactError",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import NewsclfError
 
 if TYPE_CHECKING:
-    from ._evaluation import EvaluationReport
+    from ._tasks.evaluate import EvaluationReport
 
 __all__ = ["main"]
 
@@ -339,7 +339,7 @@ def _print_json(obj: Any) -> None:
 
 
 def _run_classify(args: argparse.Namespace) -> int:
-    from ._prediction import classify, load_model
+    from ._tasks.classify import classify, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     predictions = classify(args.texts, top_k=args.top_k, min_score=args.min_score, model=model)
@@ -365,8 +365,8 @@ def _run_classify(args: argparse.Namespace) -> int:
 
 
 def _run_tag(args: argparse.Namespace) -> int:
-    from ._prediction import load_model
-    from ._tagging import tag_file
+    from ._tasks.classify import load_model
+    from ._tasks.tag import tag_file
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     summary = tag_file(
@@ -404,7 +404,7 @@ def _check_report(args: argparse.Namespace) -> None:
     """Fail before any long work if ``--report`` cannot be written: no matplotlib, bad DIR."""
     if args.report is None:
         return
-    from ._report import check_report_dir, require_matplotlib
+    from ._tasks.report import check_report_dir, require_matplotlib
 
     require_matplotlib(f"newsclf {args.command} --report")
     check_report_dir(args.report)
@@ -417,8 +417,8 @@ def _write_report(args: argparse.Namespace, report: EvaluationReport, title: str
 def _run_train(args: argparse.Namespace) -> int:
     import time
 
-    from ._atomic import check_output_path
-    from ._training import train
+    from ._io.atomic import check_output_path
+    from ._tasks.train import train
 
     check_output_path(args.output, inputs=(args.data,))  # fail before training, not after
     _check_report(args)
@@ -431,7 +431,7 @@ def _run_train(args: argparse.Namespace) -> int:
     if args.tune:
         params.update(tune_candidates=args.tune, jobs=args.jobs or -1)
     if args.label_descriptions:
-        from ._taxonomy import read_descriptions
+        from ._tasks.topics import read_descriptions
 
         params["label_descriptions"] = read_descriptions(args.label_descriptions)
     result = train(args.data, test_size=args.test_size, seed=args.seed, **_table_kwargs(args), **params)
@@ -474,8 +474,8 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from ._prediction import load_model
-    from ._training import evaluate
+    from ._tasks.classify import load_model
+    from ._tasks.train import evaluate
 
     _check_report(args)
     model = load_model(args.model, allow_pickle=args.allow_pickle)
@@ -495,7 +495,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    from ._prediction import bundled_model_path, load_model
+    from ._tasks.classify import bundled_model_path, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     card = dict(model.card_)

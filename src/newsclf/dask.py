@@ -32,10 +32,10 @@ import uuid
 from collections import OrderedDict
 from typing import Any
 
-from ._classifier import NewsClassifier
 from ._errors import MissingDependencyError
-from ._frame import tag_frame
-from ._prediction import resolve_model
+from ._model.classifier import NewsClassifier
+from ._tasks.classify import resolve_model
+from ._tasks.frame import tag_frame
 
 try:
     import dask

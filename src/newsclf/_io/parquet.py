@@ -15,9 +15,9 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ._errors import DataError, MissingDependencyError
-from ._records import DEFAULT_TEXT_COLUMNS, Chunk, Status, find_column
-from ._writers import OUTPUT_COLUMNS, Tagged
+from .._errors import DataError, MissingDependencyError
+from .records import DEFAULT_TEXT_COLUMNS, Chunk, Status, find_column
+from .writers import OUTPUT_COLUMNS, Tagged
 
 __all__ = [
     "ROW_GROUP_ROWS",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ._errors import NewsclfError
+from .._errors import NewsclfError
 
 __all__ = ["OutputError", "atomic_write", "check_output_path"]
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import GridSearchCV, ParameterSampler, StratifiedKFold
 
-from ._classifier import NewsClassifier
+from .._model.classifier import NewsClassifier
 
 __all__ = ["SEARCH_SPACE", "TuneResult", "tune"]
 

@@ -13,8 +13,8 @@ from typing import overload
 
 import numpy as np
 
-from ._artifact import load_model as _load_file
-from ._classifier import NewsClassifier, as_texts
+from .._model.classifier import NewsClassifier, as_texts
+from .._model.fileformat import load_model as _load_file
 
 __all__ = [
     "BATCH_SIZE",

@@ -6,13 +6,13 @@ import contextlib
 import os
 from typing import TYPE_CHECKING, Any
 
-from ._classifier import NewsClassifier
-from ._errors import DataError
-from ._parallel import resolve_jobs, score_batches
-from ._prediction import BATCH_SIZE, check_min_score, check_top_k, resolve_model
-from ._records import Status
-from ._tagging import tag_columns
-from ._writers import output_names
+from .._errors import DataError
+from .._io.records import Status
+from .._io.writers import output_names
+from .._model.classifier import NewsClassifier
+from .classify import BATCH_SIZE, check_min_score, check_top_k, resolve_model
+from .parallel import resolve_jobs, score_batches
+from .tag import tag_columns
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DataError
-from ._records import find_column
-from ._tables import TableOptions, read_table
+from .._errors import DataError
+from .records import find_column
+from .tables import TableOptions, read_table
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -27,9 +27,9 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
 from typing import Any, TypeVar
 
-from ._classifier import NewsClassifier
-from ._errors import NewsclfError
-from ._prediction import Scores, score_texts
+from .._errors import NewsclfError
+from .._model.classifier import NewsClassifier
+from .classify import Scores, score_texts
 
 __all__ = ["WorkerError", "resolve_jobs", "score_batches"]
 

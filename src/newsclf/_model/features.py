@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ._ngrams import NgramCounter, char_document_frequencies
+from .ngrams import NgramCounter, char_document_frequencies
 
 __all__ = ["BLOCKS", "FEATURE_PARAMS", "MAX_TEXT_CHARS", "TextFeatures"]
 

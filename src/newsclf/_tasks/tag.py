@@ -18,14 +18,22 @@ from typing import IO, Any
 
 import numpy as np
 
-from ._atomic import OutputError, atomic_write, check_output_path
-from ._classifier import NewsClassifier
-from ._errors import DataError
-from ._parallel import resolve_jobs, score_batches
-from ._prediction import BATCH_SIZE, Scores, check_min_score, check_top_k, resolve_model
-from ._progress import Progress
-from ._records import Chunk, Status, open_records
-from ._writers import OUTPUT_COLUMNS, CsvWriter, JsonlWriter, Tagged, Writer, output_names, pick_output_format
+from .._errors import DataError
+from .._io.atomic import OutputError, atomic_write, check_output_path
+from .._io.records import Chunk, Status, open_records
+from .._io.writers import (
+    OUTPUT_COLUMNS,
+    CsvWriter,
+    JsonlWriter,
+    Tagged,
+    Writer,
+    output_names,
+    pick_output_format,
+)
+from .._model.classifier import NewsClassifier
+from .classify import BATCH_SIZE, Scores, check_min_score, check_top_k, resolve_model
+from .parallel import resolve_jobs, score_batches
+from .progress import Progress
 
 __all__ = ["OUTPUT_COLUMNS", "TagSummary", "tag_columns", "tag_file", "texts_to_predict"]
 
@@ -157,7 +165,7 @@ def _open_input(source: str | os.PathLike[str], fmt: str | None, **options: Any)
         raise DataError("Parquet input must be a file (it is read from its end first), not standard input")
     if not Path(name).is_file():
         raise DataError(f"{name}: no such file")
-    from ._parquet import ParquetReader
+    from .._io.parquet import ParquetReader
 
     if options.get("sep") is not None or not options.get("header", True) or not options.get("quoting", True):
         raise DataError(f"{name}: --sep, --no-header and --no-quotes apply to CSV input, not Parquet")
@@ -166,7 +174,7 @@ def _open_input(source: str | os.PathLike[str], fmt: str | None, **options: Any)
 
 def _writer(fmt: str, handle: IO[Any], reader: Any, names: list[str]) -> Writer:
     if fmt == "parquet":
-        from ._parquet import ParquetWriter
+        from .._io.parquet import ParquetWriter
 
         return ParquetWriter(handle, reader.columns, names, getattr(reader, "schema", None))
     return (
@@ -237,7 +245,7 @@ def tag_file(
     to_stdout = output is None or str(output) == "-"
     out_fmt = pick_output_format(None if to_stdout else str(output), output_format)
     if out_fmt == "parquet":
-        from ._parquet import require_pyarrow
+        from .._io.parquet import require_pyarrow
 
         require_pyarrow("writing Parquet")
     if not to_stdout:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-from ._calibration import DEFAULT_BINS, CalibrationBin, ece_from_bins, reliability_bins
+from .calibration import DEFAULT_BINS, CalibrationBin, ece_from_bins, reliability_bins
 
 __all__ = ["ClassScores", "EvaluationReport"]
 
@@ -169,7 +169,7 @@ class EvaluationReport:
         OutputError
             ``directory`` cannot be created or written to.
         """
-        from ._report import write_report
+        from .report import write_report
 
         return write_report(self, directory, format=format, title=title)
 

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ._atomic import OutputError, atomic_write
-from ._errors import MissingDependencyError
-from ._version import __version__
+from .._errors import MissingDependencyError
+from .._io.atomic import OutputError, atomic_write
+from .._version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ._evaluation import EvaluationReport
+    from .evaluate import EvaluationReport
 
 __all__ = [
     "CHARTS",

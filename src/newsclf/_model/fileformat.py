@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import atomic_write
-from ._classifier import NewsClassifier, new_from_state
-from ._errors import ArtifactError
-from ._features import BLOCKS, FEATURE_PARAMS, TextFeatures
+from .._errors import ArtifactError
+from .._io.atomic import atomic_write
+from .classifier import NewsClassifier, new_from_state
+from .features import BLOCKS, FEATURE_PARAMS, TextFeatures
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load_model", "save_model"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ._classifier import NewsClassifier
-from ._errors import DataError
-from ._prediction import resolve_model
-from ._records import find_column
-from ._tables import TableOptions, read_table
+from .._errors import DataError
+from .._io.records import find_column
+from .._io.tables import TableOptions, read_table
+from .._model.classifier import NewsClassifier
+from .classify import resolve_model
 
 __all__ = ["read_descriptions", "set_descriptions", "topics"]
 

@@ -30,7 +30,7 @@ from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
-from ._errors import DataError
+from .._errors import DataError
 
 __all__ = [
     "DEFAULT_TEXT_COLUMNS",

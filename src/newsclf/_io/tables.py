@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ._errors import DataError
-from ._records import open_records
+from .._errors import DataError
+from .records import open_records
 
 __all__ = ["Table", "TableOptions", "read_table"]
 

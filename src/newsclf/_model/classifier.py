@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from ._features import FEATURE_PARAMS, TextFeatures
+from .features import FEATURE_PARAMS, TextFeatures
 
 __all__ = ["Contribution", "NewsClassifier"]
 
@@ -185,7 +185,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         self.coef_ = _read_only(linear.coef_ / self.temperature_)
         self.intercept_ = _read_only(np.atleast_1d(linear.intercept_) / self.temperature_)
         self.n_iter_ = int(np.max(linear.n_iter_))
-        from ._card import fit_card  # late import: the card module imports this one
+        from .card import fit_card  # late import: the card module imports this one
 
         self.card_ = fit_card(self, texts, labels)
         self.card_["score_temperature"] = self.temperature_
@@ -282,7 +282,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         load. ``"joblib"`` pickles the whole estimator: load such files only from sources
         you trust (``load_model(path, allow_pickle=True)``).
         """
-        from ._artifact import save_model
+        from .fileformat import save_model
 
         return save_model(self, path, format=format)
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ._versions import versions
+from .._version import versions
 
 if TYPE_CHECKING:
-    from ._classifier import NewsClassifier
+    from .classifier import NewsClassifier
 
 __all__ = ["data_fingerprint", "fit_card"]
 

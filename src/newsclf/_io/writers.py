@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from ._errors import DataError
-from ._records import Chunk
+from .._errors import DataError
+from .records import Chunk
 
 __all__ = [
     "FORMATS",
@@ -85,7 +85,7 @@ def chunk_columns(chunk: Chunk) -> list[list[str]]:
     """Return the input's fields as text, column by column (Parquet values are converted)."""
     if chunk.columns is not None:
         return chunk.columns
-    from ._parquet import text_columns
+    from .parquet import text_columns
 
     return text_columns(chunk.arrow)
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ._classifier import NewsClassifier
-from ._errors import DataError
-from ._evaluation import EvaluationReport
-from ._labeled import LabeledData, read_labeled
-from ._tables import TableOptions
-from ._taxonomy import set_descriptions
-from ._tuning import SEARCH_SPACE, TuneResult, tune
+from .._errors import DataError
+from .._io.labeled import LabeledData, read_labeled
+from .._io.tables import TableOptions
+from .._model.classifier import NewsClassifier
+from .evaluate import EvaluationReport
+from .topics import set_descriptions
+from .tune import SEARCH_SPACE, TuneResult, tune
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,0 +1,1 @@
+"""Reading and writing records: input formats, output writers, labeled tables, atomic files."""

@@ -1,0 +1,1 @@
+"""The model and its file format: features, the estimator, its card, saving and loading."""
