@@ -11,7 +11,13 @@ def test_fingerprint_counts_and_hashes_in_order():
 
 def test_fit_card_records_model_and_time(tiny_model, corpus, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    card = fit_card(tiny_model, list(corpus.text), list(corpus.label))
+    card = fit_card(
+        tiny_model.get_params(),
+        tiny_model.classes_,
+        tiny_model.features_.n_features,
+        list(corpus.text),
+        list(corpus.label),
+    )
     assert card["created"] == "1970-01-01T00:00:00+00:00"
     assert card["labels"] == ["energy", "health", "sport"]
     assert card["hyperparameters"]["word_ngram_range"] == [1, 2]

@@ -10,10 +10,9 @@ import sys
 import pytest
 from sklearn.metrics import accuracy_score
 
-from newsclf import EvaluationReport, MissingDependencyError, NewsclfError
+from newsclf import EvaluationReport, MissingDependencyError, NewsclfError, OutputError
 from newsclf._cli import main
-from newsclf._io.atomic import OutputError
-from newsclf._tasks import report as report_module
+from newsclf._io import documents as report_module
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = ["confusion_matrix.png", "per_class_f1.png", "reliability.png"]

@@ -135,7 +135,7 @@ def test_jsonl_to_jsonl_keeps_every_key(tiny_model, write, tmp_path):
 
 
 def test_output_path_problems_fail_before_any_work(tiny_model, write, tmp_path):
-    from newsclf._io.atomic import OutputError
+    from newsclf import OutputError
 
     src = write("h.txt", "oil\n")
     with pytest.raises(OutputError, match="does not exist"):
@@ -219,7 +219,7 @@ def test_stream_paths_are_written_directly(tiny_model, write):
 
 
 def test_symlink_loop_is_refused(tiny_model, write, tmp_path):
-    from newsclf._io.atomic import OutputError
+    from newsclf import OutputError
 
     loop = tmp_path / "loop.csv"
     loop.symlink_to(loop)

@@ -404,7 +404,8 @@ def _check_report(args: argparse.Namespace) -> None:
     """Fail before any long work if ``--report`` cannot be written: no matplotlib, bad DIR."""
     if args.report is None:
         return
-    from ._tasks.report import check_report_dir, require_matplotlib
+    from ._io.documents import check_report_dir
+    from ._tasks.charts import require_matplotlib
 
     require_matplotlib(f"newsclf {args.command} --report")
     check_report_dir(args.report)

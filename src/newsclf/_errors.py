@@ -6,7 +6,7 @@ Every error a user can cause carries a message that says what is wrong and where
 
 from __future__ import annotations
 
-__all__ = ["ArtifactError", "DataError", "MissingDependencyError", "NewsclfError"]
+__all__ = ["ArtifactError", "DataError", "MissingDependencyError", "NewsclfError", "OutputError"]
 
 
 class NewsclfError(Exception):
@@ -23,3 +23,7 @@ class ArtifactError(NewsclfError, ValueError):
 
 class MissingDependencyError(NewsclfError, ImportError):
     """An optional dependency a feature needs is not installed (the message says which extra)."""
+
+
+class OutputError(NewsclfError, OSError):
+    """An output file cannot be written where asked."""

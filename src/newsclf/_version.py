@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import platform
 import sys
-from importlib import metadata
 
 __all__ = ["__version__", "show_versions", "versions"]
 
@@ -15,6 +14,8 @@ _DEPENDENCIES = ("scikit-learn", "numpy", "scipy", "pandas", "joblib", "tqdm")
 
 def versions() -> dict[str, str]:
     """Return ``{package: version}`` for Python, newsclf and its runtime dependencies."""
+    from importlib import metadata  # here, not at import: `newsclf --version` needs none of it
+
     found = {"python": platform.python_version(), "newsclf": __version__}
     for name in _DEPENDENCIES:
         try:

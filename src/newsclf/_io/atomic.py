@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .._errors import NewsclfError
+from .._errors import OutputError
 
 __all__ = ["OutputError", "atomic_write", "check_output_path"]
 
@@ -22,10 +22,6 @@ def _read_umask() -> int:
 
 # Read once at import: os.umask can only be read by setting it, which is not thread-safe.
 _UMASK = _read_umask()
-
-
-class OutputError(NewsclfError, OSError):
-    """An output file cannot be written where asked."""
 
 
 def _is_special(path: str | os.PathLike[str]) -> bool:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._version import versions
-
-if TYPE_CHECKING:
-    from .classifier import NewsClassifier
 
 __all__ = ["data_fingerprint", "fit_card"]
 
@@ -41,16 +38,33 @@ def _created_at() -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def fit_card(model: NewsClassifier, texts: Sequence[str], labels: Sequence[object]) -> dict[str, Any]:
-    """Return the card of a freshly fitted model; training code adds metrics and sources."""
-    params = model.get_params()
+def fit_card(
+    params: Mapping[str, Any],
+    classes: Sequence[object],
+    n_features: int,
+    texts: Sequence[str],
+    labels: Sequence[object],
+) -> dict[str, Any]:
+    """Return the card of a freshly fitted model; training code adds metrics and sources.
+
+    Parameters
+    ----------
+    params : mapping
+        The model's hyperparameters (``get_params()``).
+    classes : sequence
+        Its labels, in ``classes_`` order.
+    n_features : int
+        Width of its feature space.
+    texts, labels : sequence
+        The training rows, for the data fingerprint.
+    """
     return {
         "name": "newsclf model",
-        "labels": [str(c) for c in model.classes_],
+        "labels": [str(c) for c in classes],
         "label_descriptions": {},
         "training_data": data_fingerprint(texts, labels),
         "hyperparameters": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(params.items())},
-        "n_features": model.features_.n_features,
+        "n_features": n_features,
         "metrics": None,
         "sources": [],
         "versions": versions(),

@@ -16,6 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from .card import fit_card
 from .features import FEATURE_PARAMS, TextFeatures
 
 __all__ = ["Contribution", "NewsClassifier"]
@@ -185,9 +186,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         self.coef_ = _read_only(linear.coef_ / self.temperature_)
         self.intercept_ = _read_only(np.atleast_1d(linear.intercept_) / self.temperature_)
         self.n_iter_ = int(np.max(linear.n_iter_))
-        from .card import fit_card  # late import: the card module imports this one
-
-        self.card_ = fit_card(self, texts, labels)
+        self.card_ = fit_card(self.get_params(), self.classes_, features.n_features, texts, labels)
         self.card_["score_temperature"] = self.temperature_
         return self
 

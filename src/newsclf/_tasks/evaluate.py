@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -11,7 +11,9 @@ from typing import Any, Literal
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
+from .._io.documents import Block, Heading, Image, Paragraph, Table, write_document
 from .calibration import DEFAULT_BINS, CalibrationBin, ece_from_bins, reliability_bins
+from .charts import confusion_chart, per_class_chart, reliability_chart
 
 __all__ = ["ClassScores", "EvaluationReport"]
 
@@ -169,9 +171,11 @@ class EvaluationReport:
         OutputError
             ``directory`` cannot be created or written to.
         """
-        from .report import write_report
-
-        return write_report(self, directory, format=format, title=title)
+        charts = _charts(self)  # before touching the disk: a missing matplotlib changes nothing
+        title = title or "newsclf evaluation report"
+        return write_document(
+            directory, _blocks(self, title, charts), charts=charts, format=format, title=title
+        )
 
     def __str__(self) -> str:
         width = max(8, *(len(label) for label in self.labels))
@@ -193,3 +197,80 @@ class EvaluationReport:
         for label, row in zip(self.labels, self.confusion):
             lines.append(f"{label:<{width}}  " + " ".join(f"{v:>{cell}d}" for v in row))
         return "\n".join(lines)
+
+
+def _charts(report: EvaluationReport) -> dict[str, bytes]:
+    charts = {
+        "confusion_matrix.png": confusion_chart(report.labels, report.confusion),
+        "per_class_f1.png": per_class_chart(
+            report.labels,
+            [(s.precision, s.recall, s.f1) for s in map(report.per_class.get, report.labels) if s],
+        ),
+    }
+    if report.ece is not None and report.reliability:
+        charts["reliability.png"] = reliability_chart(report.reliability, report.ece, report.accuracy)
+    return charts
+
+
+ECE_DEFINITION = (
+    "Calibration compares the model's confidence with how often it is right. The top-label "
+    "confidence of a prediction is the probability the model gives to the label it predicts. "
+    "The predictions are sorted into {bins} equal-width confidence bins over [0, 1]; the "
+    "expected calibration error (ECE) is the sum over the bins of (the bin's share of the "
+    "predictions) × |accuracy in the bin - mean confidence in the bin|. 0 is perfectly "
+    "calibrated; the larger it is, the more the scores over- or under-state the accuracy."
+)
+
+
+def _f(value: float | None, digits: int = 4) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _blocks(report: EvaluationReport, title: str, charts: dict[str, bytes]) -> Iterator[Block]:
+    yield Heading(title, 1)
+    metrics = [
+        ("rows", str(report.n)),
+        ("accuracy", _f(report.accuracy)),
+        ("macro-F1", _f(report.macro_f1)),
+    ]
+    if report.ece is not None:
+        metrics.append((f"ECE ({len(report.reliability)} bins, top-label confidence)", _f(report.ece)))
+    yield Table(("metric", "value"), tuple(metrics))
+
+    yield Heading("Per-class scores", 2)
+    yield Table(
+        ("label", "precision", "recall", "F1", "support"),
+        tuple(
+            (label, _f(s.precision, 3), _f(s.recall, 3), _f(s.f1, 3), str(s.support))
+            for label, s in report.per_class.items()
+        ),
+    )
+    if "per_class_f1.png" in charts:
+        yield Image("per_class_f1.png", "Per-class precision, recall and F1")
+
+    yield Heading("Confusion matrix", 2)
+    yield Paragraph("Rows: true label; columns: predicted label; cells: counts of rows.")
+    yield Table(
+        ("true \\ predicted", *report.labels),
+        tuple((label, *(str(v) for v in row)) for label, row in zip(report.labels, report.confusion)),
+    )
+    if "confusion_matrix.png" in charts:
+        yield Image("confusion_matrix.png", "Confusion matrix heatmap, colours normalised by row")
+
+    yield Heading("Calibration", 2)
+    if report.ece is None:
+        yield Paragraph("Not available: this report was made without the model's confidences.")
+        return
+    yield Paragraph(f"Expected calibration error (ECE): {report.ece:.4f}.")
+    yield Paragraph(ECE_DEFINITION.format(bins=len(report.reliability)))
+    yield Table(
+        ("confidence bin", "predictions", "mean confidence", "accuracy"),
+        tuple(
+            (f"({b.lower:.3f}, {b.upper:.3f}]", str(b.count), _f(b.mean_confidence), _f(b.accuracy))
+            for b in report.reliability
+            if b.count
+        ),
+    )
+    yield Paragraph("Empty bins are left out of the table.")
+    if "reliability.png" in charts:
+        yield Image("reliability.png", "Reliability diagram and histogram of confidences")

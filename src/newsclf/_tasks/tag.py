@@ -18,8 +18,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from .._errors import DataError
-from .._io.atomic import OutputError, atomic_write, check_output_path
+from .._errors import DataError, OutputError
+from .._io.atomic import atomic_write, check_output_path
 from .._io.records import Chunk, Status, open_records
 from .._io.writers import (
     OUTPUT_COLUMNS,
