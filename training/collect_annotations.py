@@ -9,9 +9,16 @@ headlines in ``written/<topic>.txt``, and writes
   disagreed);
 - ``training/annotations/written.csv``: ``topic,text`` — headlines the team wrote itself.
 
+The v3 round (``--round v3``) reads ``../annotation-v3``: ``items.csv`` maps each batch line
+to its row, outputs are ``out/<batch>.<annotator>.tsv`` of ``n<TAB>label`` lines (checked: every
+line of the batch once, in order, valid labels), and ``out/adjudicated-test3.tsv`` settles the
+test items the two annotators disagreed on (``source<TAB>key<TAB>label``). It writes
+``training/annotations/labels-v3.csv`` in the same columns as ``labels.csv``.
+
 Usage::
 
     python training/collect_annotations.py [--work ../annotation-work]
+    python training/collect_annotations.py --round v3 [--work ../annotation-v3]
 """
 
 from __future__ import annotations
@@ -42,10 +49,42 @@ def read_output(path: Path) -> pd.DataFrame:
     return frame
 
 
+def collect_v3(work: Path) -> pd.DataFrame:
+    """Every v3 judgment (and adjudication) by reference: ``set, source, key, topic, annotator``."""
+    items = pd.read_csv(work / "items.csv", dtype=str)
+    parts = []
+    for path in sorted((work / "out").glob("*.tsv")):
+        if path.name == "adjudicated-test3.tsv":
+            frame = pd.read_csv(path, sep="\t", dtype=str, names=["source", "key", "topic"], header=None)
+            bad = frame[~frame.topic.isin(LABELS)]
+            if len(bad):
+                sys.exit(f"{path}: unknown label {bad.topic.iloc[0]!r}")
+            parts.append(frame.assign(set="test3", annotator="adjudicator"))
+            continue
+        batch, _, who = path.name.removesuffix(".tsv").rpartition(".")
+        lines = (work / f"{batch}.tsv").read_text("utf-8").splitlines()
+        frame = read_output(path).rename(columns={"id": "line"})
+        if frame.line.tolist() != [str(n) for n in range(1, len(lines) + 1)]:
+            sys.exit(f"{path}: expected lines 1..{len(lines)} of {batch}.tsv, once each and in order")
+        refs = items[items.batch == batch].set_index("line")
+        frame = frame.join(refs[["set", "source", "key"]], on="line")
+        parts.append(frame.assign(annotator=who)[["set", "source", "key", "topic", "annotator"]])
+    labels = pd.concat(parts, ignore_index=True)
+    return labels.sort_values(["set", "source", "key", "annotator"], kind="stable")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--work", type=Path, default=ROOT.parent / "annotation-work")
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--round", choices=["v2", "v3"], default="v2")
     args = parser.parse_args(argv)
+    if args.round == "v3":
+        labels = collect_v3(args.work or ROOT.parent / "annotation-v3")
+        labels.to_csv(OUT / "labels-v3.csv", index=False, lineterminator="\n")
+        print(labels.groupby(["set", "annotator"]).size().to_string())
+        print(f"{len(labels)} judgments -> {OUT / 'labels-v3.csv'}")
+        return 0
+    args.work = args.work or ROOT.parent / "annotation-work"
     items = pd.read_csv(args.work / "items.csv", dtype=str).set_index("id")
     parts = []
     for path in sorted((args.work / "out").glob("*.tsv")):
