@@ -156,6 +156,38 @@ V3_PLAN: list[tuple[str, str, str, int]] = [
 ]
 
 
+_SCIENCE_TECH_OUTLETS = (
+    r"(?i)^(?:Mirage News|ScienceAlert|The Verge|SciTechDaily|Ars Technica|News-Medical|Engadget"
+    r"|Space\.?com|MacRumors|TechCrunch|CNET|Gizmodo|Phys\.org|Nature\.com|TechRadar|Android|9to5"
+    r"|Neuroscience|Live ?Science|Spaceflight|WIRED|NASA|Medical Xpress|SpaceNews|The Register"
+    r"|Theregister|EurekAlert|IFLScience|Earth\.com|Tech |ZDNet|Science|Technology Networks|Macworld"
+    r"|AnandTech|CleanTechnica|RenewEconomy|New Scientist)"
+)
+_SCIENCE_WORDS = (
+    r"(?i)\b(?:scientists?|researchers?|study|space|nasa|astronauts?|species|fossils?|genome|telescope|planet|"
+    r"asteroid|dinosaurs?|physicists?|archaeolog\w*)\b"
+)
+_ENVIRONMENT_WORDS = (
+    r"(?i)\b(?:climate|emissions|pollution|wildlife|endangered|drought|conservation|deforestation|"
+    r"carbon|greenhouse|recycling)\b"
+)
+
+# A second v3 round (``--round v3b``), after the first left science, technology and
+# environment short of 3,000 judged headlines: their desks, outlets and words, plus more
+# recent coverage. Candidates only, as before; drawn from rows no earlier round drew.
+V3B_PLAN: list[tuple[str, str, str, int]] = [
+    ("newsapi", _SCIENCE_TECH_OUTLETS, r"", 5000),
+    ("reuters_wire", r"^scienceNews$", r"", 2000),
+    ("reuters_wire", r"^(?:technologyNews|innovationNews)$", r"", 3500),
+    ("reuters_wire", r"^(?:environmentNews|GCA-BusinessofGreen|GCA-GreenBusiness\w*)$", r"", 2500),
+    ("reuters_wire", r"^healthNews$", r"", 800),
+    ("reuters_wire", r"^$", _SCIENCE_WORDS, 1500),
+    ("reuters_wire", r"^$", _ENVIRONMENT_WORDS, 1000),
+    ("newsapi", r"^(?!YouTube)", r"", 6000),
+    ("bbc_home", r"", r"", 6000),
+]
+
+
 def draw_v3(rows: pd.DataFrame, plan: list[tuple[str, str, str, int]], exclude: set[str]) -> pd.DataFrame:
     """Seeded draw of each stratum of ``plan`` from ``rows``, skipping texts in ``exclude``."""
     parts = []
@@ -181,6 +213,22 @@ def write_numbered(items: pd.DataFrame, out: Path, prefix: str) -> list[tuple[st
         (out / f"{name}.tsv").write_text(lines, "utf-8")
         batches.append((name, chunk.assign(batch=name, line=range(1, len(chunk) + 1))))
     return batches
+
+
+def main_v3b(rows: pd.DataFrame, out: Path) -> int:
+    """Draw the second v3 round into ``out`` (``v3b-*`` batches and ``items-v3b.csv``)."""
+    labels = pd.read_csv(ROOT / "training/annotations/labels.csv", dtype=str, keep_default_na=False)
+    drawn = pd.read_csv(out / "items.csv", dtype=str)[["source", "key"]]
+    refs = pd.concat([labels[["source", "key"]], drawn]).drop_duplicates()
+    seen = set(rows.merge(refs, on=["source", "key"]).norm)
+    held = set(rows[rows.period == "heldout"].norm)  # no test-slice text, even as another row's copy
+    train = draw_v3(rows[rows.period == "train"], V3B_PLAN, seen | held)
+    train = train.sample(frac=1, random_state=SEED)
+    batches = write_numbered(train, out, "v3b")
+    items = pd.concat([frame.assign(set="v3") for _, frame in batches])
+    items[["batch", "line", "set", "source", "key", "signal"]].to_csv(out / "items-v3b.csv", index=False)
+    print(f"{len(train)} v3b items; {len(batches)} batches in {out}")
+    return 0
 
 
 def main_v3(rows: pd.DataFrame, out: Path) -> int:
@@ -230,13 +278,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, help="work directory (default: ../annotation-work; v3: ../annotation-v3)"
     )
-    parser.add_argument("--round", choices=["v2", "v3"], default="v2")
+    parser.add_argument("--round", choices=["v2", "v3", "v3b"], default="v2")
     args = parser.parse_args(argv)
     rows = load_sources(args.data_dir)
     rows = rows[rows.text != ""]
     rows["norm"] = rows.text.map(normalize)
     if args.round == "v3":
         return main_v3(rows, args.out or ROOT.parent / "annotation-v3")
+    if args.round == "v3b":
+        return main_v3b(rows, args.out or ROOT.parent / "annotation-v3")
     args.out = args.out or ROOT.parent / "annotation-work"
 
     test = draw(rows[rows.period == "heldout"], TEST_PLAN)

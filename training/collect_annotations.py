@@ -51,7 +51,7 @@ def read_output(path: Path) -> pd.DataFrame:
 
 def collect_v3(work: Path) -> pd.DataFrame:
     """Every v3 judgment (and adjudication) by reference: ``set, source, key, topic, annotator``."""
-    items = pd.read_csv(work / "items.csv", dtype=str)
+    items = pd.concat([pd.read_csv(path, dtype=str) for path in sorted(work.glob("items*.csv"))])
     parts = []
     for path in sorted((work / "out").glob("*.tsv")):
         if path.name == "adjudicated-test3.tsv":
