@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from newsclf import DataError
-from newsclf._io.labeled import read_labeled
+from newsclf._io.tables import read_labeled
 
 
 def test_counts_every_row(write):

@@ -3,7 +3,8 @@ import gzip
 import pytest
 
 from newsclf import DataError, Status
-from newsclf._io.records import detect_format, open_records
+from newsclf._io.formats import input_format as detect_format
+from newsclf._io.readers import open_reader as open_records
 
 
 def _records(path, **kwargs):
@@ -226,7 +227,7 @@ def test_chunks_hold_the_same_records_as_iteration(write, name, content):
     rows = [list(row) for c in chunks for row in zip(*c.columns)]
     assert rows == [(r.fields + [""] * width)[:width] for r in records]
     if name.endswith(".jsonl"):
-        assert [o for c in chunks for o in c.objs] == [r.obj for r in records]
+        assert [o for c in chunks for o in c.records] == [r.obj for r in records]
 
 
 def test_strict_reports_the_first_problem_even_past_a_later_bad_byte(write):

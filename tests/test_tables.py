@@ -1,7 +1,7 @@
 import pytest
 
 from newsclf import DataError
-from newsclf._io.records import pick_separator
+from newsclf._io.readers import pick_separator
 from newsclf._io.tables import TableOptions, read_table
 
 

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclf import DataError
-from newsclf._io.records import Chunk
-from newsclf._io.writers import CsvWriter, JsonlWriter, Tagged, output_names, pick_output_format
+from newsclf._io.formats import output_format as pick_output_format
+from newsclf._io.records import Chunk, Tagged, output_names
+from newsclf._io.writers import CsvWriter, JsonlWriter
 
 
 def test_pick_output_format():

@@ -16,15 +16,13 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from .._errors import DataError, MissingDependencyError
-from .records import DEFAULT_TEXT_COLUMNS, Chunk, Status, find_column
-from .writers import OUTPUT_COLUMNS, Tagged
+from .records import OUTPUT_COLUMNS, Chunk, Status, Tagged, find_column, guess_text_column
 
 __all__ = [
     "ROW_GROUP_ROWS",
     "ParquetReader",
     "ParquetWriter",
     "require_pyarrow",
-    "text_columns",
 ]
 
 #: Rows per output row group: large enough for efficient files, small enough to stay flat.
@@ -48,7 +46,7 @@ def _is_text(pa: Any, kind: Any) -> bool:
 
 
 class ParquetReader:
-    """The rows of a Parquet file, a batch at a time, with the same interface as ``RecordReader``.
+    """The rows of a Parquet file, a batch at a time (a :class:`~newsclf._io.readers.Reader`).
 
     Parameters
     ----------
@@ -59,12 +57,20 @@ class ParquetReader:
     strict : bool
         Raise a :class:`DataError` at the first row without a readable text (null, or bytes
         that are not UTF-8) instead of marking it.
+    keep_records : bool
+        Also give each chunk's rows as objects with their own value types (``Chunk.records``),
+        for outputs that keep them (JSON lines, Parquet); CSV output needs only the text columns.
     """
 
     format = "parquet"
 
     def __init__(
-        self, path: str | os.PathLike[str], *, text_col: str | None = None, strict: bool = False
+        self,
+        path: str | os.PathLike[str],
+        *,
+        text_col: str | None = None,
+        strict: bool = False,
+        keep_records: bool = False,
     ) -> None:
         self.name = str(path)
         pa = require_pyarrow(f"{self.name}: reading Parquet")
@@ -78,17 +84,11 @@ class ParquetReader:
         self.columns: list[str] = list(self.schema.names)
         self.known_names = self.columns
         self.strict = strict
+        self.keep_records = keep_records
         if text_col is not None:
             index = find_column(self.columns, text_col, self.name, "text", where="")
         else:
-            folded = [c.lower() for c in self.columns]
-            found = [folded.index(c) for c in DEFAULT_TEXT_COLUMNS if c in folded]
-            if not found:
-                raise DataError(
-                    f"{self.name}: no text column given and none named {', '.join(DEFAULT_TEXT_COLUMNS)}; "
-                    f"pass --text-col (the columns are: {', '.join(repr(c) for c in self.columns)})"
-                )
-            index = found[0]
+            index = self.columns.index(guess_text_column(self.columns, self.name))
         self.text_col = self.columns[index]
         self._index = index
         kind = self.schema.field(index).type
@@ -106,7 +106,10 @@ class ParquetReader:
         try:
             for batch in self._file.iter_batches(batch_size=size):
                 texts, statuses = self._texts(pa, batch.column(self._index), row)
-                yield Chunk(list(range(row, row + batch.num_rows)), texts, statuses, arrow=batch)
+                records = batch.to_pylist() if self.keep_records else None
+                yield Chunk(
+                    list(range(row, row + batch.num_rows)), texts, statuses, _text_columns(batch), records
+                )
                 row += batch.num_rows
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"{self.name}, row {row}: cannot read ({exc})") from None
@@ -141,7 +144,7 @@ class ParquetReader:
         return texts, statuses
 
 
-def text_columns(batch: Any) -> list[list[str]]:
+def _text_columns(batch: Any) -> list[list[str]]:
     """Return the columns of a record batch as text (for CSV output); nulls give ``""``."""
     pa = require_pyarrow("converting Parquet rows")
     import pyarrow.compute as pc
@@ -168,6 +171,7 @@ class ParquetWriter:
         import pyarrow.parquet as pq
 
         self._pa = pa
+        self._input_schema = input_schema
         base = list(input_schema) if input_schema is not None else [pa.field(c, pa.string()) for c in columns]
         added = [pa.string(), pa.float64(), pa.string(), pa.int64()]
         if len(names) > len(OUTPUT_COLUMNS):
@@ -180,10 +184,11 @@ class ParquetWriter:
 
     def write(self, chunk: Chunk, tagged: Tagged) -> None:
         pa = self._pa
-        if chunk.arrow is not None:
-            base = list(chunk.arrow.columns)
+        if self._input_schema is not None and chunk.records is not None:  # Parquet in: its own types
+            rows = [row or {} for row in chunk.records]
+            base = list(pa.RecordBatch.from_pylist(rows, schema=self._input_schema).columns)
         else:
-            base = [pa.array(values, pa.string()) for values in chunk.columns or ()]
+            base = [pa.array(values, pa.string()) for values in chunk.columns]
         added = [
             pa.array(tagged.topics, pa.string()),
             pa.array(tagged.scores, pa.float64()),

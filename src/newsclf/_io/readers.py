@@ -1,9 +1,12 @@
-"""Streaming input records: text lines, CSV/TSV rows and JSON lines.
+"""Streaming input readers behind one :class:`Reader` protocol: one reader per format.
 
-One reader serves both jobs. Tagging reads leniently: every physical input record yields exactly
-one :class:`Record`, in order, and a record that cannot be read carries a ``status`` saying
-why instead of being dropped. Training reads strictly (``strict=True``): the first problem
-raises a :class:`DataError` naming file, line and column.
+Text lines, CSV/TSV rows and JSON lines are read here; Parquet in ``parquet.py``; which one
+reads a file is decided by :mod:`formats` (one table from extension to format).
+
+Tagging reads leniently: every physical input record yields exactly one :class:`Record`, in
+order, and a record that cannot be read carries a ``status`` saying why instead of being
+dropped. Training reads strictly (``strict=True``): the first problem raises a
+:class:`DataError` naming file, line and column.
 
 CSV records may span lines (quoted newlines): the csv module reads further lines only while a
 quoted field is open, up to :data:`MAX_RECORD_CHARS` characters. A quote that is never closed
@@ -25,34 +28,23 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import islice, repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from .._errors import DataError
+from .formats import input_format
+from .records import DEFAULT_TEXT_COLUMNS, Chunk, Record, Status, find_column, guess_text_column
 
 __all__ = [
-    "DEFAULT_TEXT_COLUMNS",
-    "FORMATS",
     "MAX_RECORD_CHARS",
-    "Chunk",
-    "Record",
-    "RecordReader",
-    "Status",
-    "detect_format",
-    "find_column",
-    "open_records",
+    "CsvReader",
+    "JsonlReader",
+    "Reader",
+    "TextReader",
+    "open_reader",
     "pick_separator",
 ]
-
-#: Input formats by name.
-FORMATS = ("txt", "csv", "tsv", "jsonl")
-
-_EXTENSIONS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-
-#: Text columns tried, in order, when a CSV or JSONL input does not name one.
-DEFAULT_TEXT_COLUMNS = ("text", "title", "headline")
 
 #: Longest CSV record, in characters, before an open quote is declared unterminated.
 MAX_RECORD_CHARS = 1_000_000
@@ -64,84 +56,38 @@ _SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-class Status:
-    """Per-row status values written in the ``status`` column of tagged output."""
-
-    OK = "ok"  #: tagged
-    EMPTY = "empty"  #: blank line or empty text: no topic
-    BAD_UTF8 = "bad_utf8"  #: undecodable bytes replaced by U+FFFD, then tagged
-    RAGGED = "ragged_row"  #: CSV row with the wrong number of fields: no topic
-    BAD_CSV = "bad_csv"  #: CSV record the parser rejected (e.g. unterminated quote): no topic
-    BAD_JSON = "bad_json"  #: line that is not a JSON object: no topic
-    NO_TEXT = "no_text"  #: JSON object without the text key, or a non-string text: no topic
-    LOW_SCORE = "low_score"  #: tagged, but the best score is below ``min_score``: no topic
-
-    TAGGABLE = frozenset({OK, BAD_UTF8})
-
-
-@dataclass
-class Record:
-    """One input record: where it starts, its fields, its text and its status.
-
-    ``fields`` is empty for a blank line; ``obj`` is the parsed object of a JSON line.
-    """
-
-    line: int
-    fields: list[str]
-    text: str
-    status: str
-    detail: str = ""
-    obj: dict[str, Any] | None = field(default=None, repr=False)
-
-
-@dataclass
-class Chunk:
-    """Consecutive input records, column by column: what tagging reads, predicts and writes.
+class Reader(Protocol):
+    """What tagging needs of an input, whatever its format.
 
     Attributes
     ----------
-    lines : list of int
-        Where each record starts (Parquet: its row number, from 1).
-    texts : list of str
-        Each record's stripped text; ``""`` when it has none (empty or unreadable).
-    statuses : list of str
-        Each record's :class:`Status`.
-    columns : list of list of str, optional
-        The records' fields column by column, one list per input column, blanks padded
-        (None for Parquet input).
-    objs : list of dict, optional
-        JSON lines input: each record's object (None where the line is not one).
-    arrow : pyarrow.RecordBatch, optional
-        Parquet input: the rows as read, every column.
-    offset : int, optional
-        Bytes of the input file read once this chunk was (compressed ones for ``.gz``), when
-        known: progress estimates the total from it, since reading runs ahead of writing.
+    name : str
+        The input's name, for messages.
+    columns : list of str
+        The input's columns, as the output repeats them.
+    known_names : list of str
+        Every input name an output column must not clash with (JSONL: the first object's keys).
+    text_col : str or None
+        The column (or key) holding the text.
+    size : int or None
+        Input size in bytes, when known: progress estimates from it.
+    total_rows : int or None
+        Rows in the input, when known before reading (Parquet's footer): an exact ETA.
+    schema : pyarrow.Schema or None
+        The columns' own types, where the format has them (Parquet): Parquet output keeps them.
     """
 
-    lines: list[int]
-    texts: list[str]
-    statuses: list[str]
-    columns: list[list[str]] | None = None
-    objs: list[dict[str, Any] | None] | None = None
-    arrow: Any = None
-    offset: int | None = None
+    name: str
+    columns: list[str]
+    known_names: list[str]
+    text_col: str | None
+    size: int | None
+    total_rows: int | None
+    schema: Any
 
-    def __len__(self) -> int:
-        return len(self.lines)
-
-
-def detect_format(name: str) -> str:
-    """Return the input format implied by a file name (``.gz`` is looked through)."""
-    suffixes = [s.lower() for s in Path(name).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
-    if fmt is None:
-        raise DataError(
-            f"{name}: cannot tell the input format from the file name; pass --input-format "
-            f"(one of {', '.join(FORMATS)})"
-        )
-    return fmt
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """Yield the records ``size`` at a time, as :class:`Chunk` columns."""
+        ...
 
 
 def pick_separator(header_line: str, name: str) -> str:
@@ -155,20 +101,6 @@ def pick_separator(header_line: str, name: str) -> str:
     if len(winners) == 1:
         return winners[0]
     return "\t" if name.lower().removesuffix(".gz").endswith(".tsv") else ","
-
-
-def find_column(columns: list[str], wanted: str, name: str, role: str, where: str = ", line 1") -> int:
-    """Return the index of column ``wanted`` (exact, else case-insensitive) or raise a DataError.
-
-    The message names the file, ``where`` in it the columns are, and lists them all.
-    """
-    if wanted in columns:
-        return columns.index(wanted)
-    folded = [c.strip().lower() for c in columns]
-    if wanted.strip().lower() in folded:
-        return folded.index(wanted.strip().lower())
-    listed = ", ".join(repr(c) for c in columns)
-    raise DataError(f"{name}{where}: no {role} column {wanted!r}; the columns are: {listed}")
 
 
 class _Lines:
@@ -301,8 +233,114 @@ class _Lines:
         )
 
 
-class RecordReader:
-    """Iterate the records of one input; ``columns`` describes them.
+class _LineReader:
+    """What the line-based readers share: physical lines with push-back, strictness, chunking.
+
+    Subclasses read their header in ``__init__``, iterate :class:`Record` objects, and may
+    override ``_chunks`` with a faster path.
+    """
+
+    format = ""
+
+    def __init__(self, handle: IO[bytes], name: str, *, text_col: str | None, strict: bool) -> None:
+        self.name = name
+        self.strict = strict
+        self.text_col = text_col
+        self.columns: list[str] = []
+        self.known_names: list[str] = []
+        self._lines = _Lines(handle, name, strict)
+        self._physical = iter(self._lines)
+        self._pushed: deque[tuple[int, str, bool]] = deque()
+        #: Input size in bytes and a function giving the bytes read so far (of the compressed
+        #: file for .gz input), when the input is a regular file: for progress estimates.
+        self.size: int | None = None
+        self.tell: Callable[[], int] | None = None
+        self.total_rows: int | None = None
+        self.schema: Any = None  # text formats have no column types
+
+    @property
+    def sha256(self) -> str:
+        """sha256 of the input bytes (complete once the records have been read)."""
+        return self._lines.sha256
+
+    def _next_line(self) -> tuple[int, str, bool] | None:
+        if self._pushed:
+            return self._pushed.popleft()
+        return next(self._physical, None)
+
+    def _checked(self, record: Record) -> Record:
+        if self.strict and record.status not in (Status.OK, Status.EMPTY):
+            raise DataError(f"{self.name}, line {record.line}: {record.detail or record.status}")
+        return record
+
+    def __iter__(self) -> Iterator[Record]:
+        raise NotImplementedError
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """Yield the records ``size`` at a time, as :class:`Chunk` columns."""
+        tell = self.tell
+        for chunk in self._chunks(size):
+            if tell is not None:
+                chunk.offset = tell()
+            yield chunk
+
+    def _chunks(self, size: int) -> Iterator[Chunk]:
+        records = iter(self)
+        width = len(self.columns)
+        while batch := list(islice(records, size)):
+            # Blank lines and rejected records have no fields: pad them to the columns.
+            rows = [r.fields if len(r.fields) == width else (r.fields + [""] * width)[:width] for r in batch]
+            yield Chunk(
+                [r.line for r in batch],
+                [r.text for r in batch],
+                [r.status for r in batch],
+                [list(column) for column in zip(*rows)] if width else [],
+                self._records(batch),
+            )
+
+    def _records(self, batch: list[Record]) -> list[dict[str, Any] | None] | None:
+        return None
+
+
+class TextReader(_LineReader):
+    """Plain text, one headline per line: the fast path of tagging (no per-record objects)."""
+
+    format = "txt"
+
+    def __init__(
+        self, handle: IO[bytes], name: str, *, text_col: str | None = None, strict: bool = False
+    ) -> None:
+        if text_col is not None:
+            raise DataError(
+                f"{name}: --text-col applies to CSV, TSV and JSONL input, but this input is read "
+                "as plain text lines (pass --input-format for another format)"
+            )
+        super().__init__(handle, name, text_col=None, strict=strict)
+        self.columns = ["text"]
+        self.known_names = list(self.columns)
+
+    def _chunks(self, size: int) -> Iterator[Chunk]:
+        # The fast path of tagging: a batch of lines at a time, no per-record objects.
+        ok, empty, bad_utf8 = Status.OK, Status.EMPTY, Status.BAD_UTF8
+        for first, decoded, bad in self._lines.batches(size):
+            lines = [raw.rstrip("\r\n") for raw in decoded]
+            texts = [line.strip() for line in lines]
+            statuses = [ok if text else empty for text in texts]
+            if bad is not None:
+                for i in (i for i, flag in enumerate(bad) if flag):
+                    self._lines.check(first + i)  # strict: stop here
+                    if texts[i]:
+                        statuses[i] = bad_utf8
+            yield Chunk(list(range(first, first + len(lines))), texts, statuses, [lines])
+
+    def __iter__(self) -> Iterator[Record]:
+        for chunk in self._chunks(1024):
+            rows = zip(chunk.lines, chunk.columns[0], chunk.texts, chunk.statuses)
+            yield from (Record(number, [line], text, status) for number, line, text, status in rows)
+
+
+class CsvReader(_LineReader):
+    """CSV or TSV rows: separator sniffed from the header line unless given.
 
     Parameters
     ----------
@@ -310,29 +348,31 @@ class RecordReader:
         The input, opened for reading bytes.
     name : str
         Its name, used in messages.
-    fmt : {"txt", "csv", "tsv", "jsonl"}
-        Input format.
+    tsv : bool
+        Whether the input is a ``.tsv`` (tab-separated unless ``sep`` says otherwise).
     text_col : str, optional
-        The text column (CSV) or key (JSONL). When None and ``guess_text``, the first of
-        :data:`DEFAULT_TEXT_COLUMNS` present is used.
+        The text column. When None and ``guess_text``, the first of
+        :data:`~newsclf._io.records.DEFAULT_TEXT_COLUMNS` present is used.
     sep : str, optional
-        CSV separator, sniffed from the header line when None.
+        Separator, sniffed from the header line when None.
     header : bool
-        Whether a CSV's first record names the columns (otherwise they are "1", "2", ...).
+        Whether the first record names the columns (otherwise they are "1", "2", ...).
     quoting : bool
-        Whether ``"`` quotes CSV fields.
+        Whether ``"`` quotes fields.
     strict : bool
         Raise a :class:`DataError` at the first unreadable record instead of marking it.
     guess_text : bool
         Whether a text column must be found (tagging) or is not needed (reading a table).
     """
 
+    format = "csv"
+
     def __init__(
         self,
         handle: IO[bytes],
         name: str,
-        fmt: str,
         *,
+        tsv: bool = False,
         text_col: str | None = None,
         sep: str | None = None,
         header: bool = True,
@@ -340,55 +380,18 @@ class RecordReader:
         strict: bool = False,
         guess_text: bool = True,
     ) -> None:
-        if fmt not in FORMATS:
-            raise DataError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
         if sep is not None and (len(sep) != 1 or sep in '"\r\n'):
             raise DataError(f"the separator must be one character other than a quote or newline, not {sep!r}")
-        self.name = name
-        self.format = fmt
-        self.strict = strict
-        self._lines = _Lines(handle, name, strict)
-        self._physical = iter(self._lines)
-        self._pushed: deque[tuple[int, str, bool]] = deque()
-        self._sep = sep or ("\t" if fmt == "tsv" else None)
+        super().__init__(handle, name, text_col=text_col, strict=strict)
+        self._sep = sep or ("\t" if tsv else None)
         self._header = header
         self._quoting = quoting
-        self.text_col = text_col
-        self.columns: list[str] = []
-        #: Every input name an output column must not clash with (JSONL: the first object's keys).
-        self.known_names: list[str] = []
         self._text_index: int | None = None
         self._first: list[Record] | None = None
         self._single_lines_until = 0
-        #: Input size in bytes and a function giving the bytes read so far (of the compressed
-        #: file for .gz input), when the input is a regular file: for progress estimates.
-        self.size: int | None = None
-        self.tell: Callable[[], int] | None = None
-        if fmt == "txt":
-            if text_col is not None:
-                raise DataError(
-                    f"{name}: --text-col applies to CSV, TSV and JSONL input, but this input is read "
-                    "as plain text lines (pass --input-format for another format)"
-                )
-            self.columns = ["text"]
-        elif fmt == "jsonl":
-            self._prepare_jsonl(guess_text)
-        else:
-            self._prepare_csv(guess_text)
-        self.known_names = self.known_names or list(self.columns)
+        self._prepare_csv(guess_text)
+        self.known_names = list(self.columns)
 
-    @property
-    def sha256(self) -> str:
-        """sha256 of the input bytes (complete once the records have been read)."""
-        return self._lines.sha256
-
-    # -- physical lines with push-back --------------------------------------------------------
-    def _next_line(self) -> tuple[int, str, bool] | None:
-        if self._pushed:
-            return self._pushed.popleft()
-        return next(self._physical, None)
-
-    # -- CSV ------------------------------------------------------------------------------------
     def _prepare_csv(self, guess_text: bool) -> None:
         blanks: list[Record] = []  # blank lines before the first row: data rows without a header
         while True:
@@ -414,7 +417,7 @@ class RecordReader:
         if self.text_col is not None:
             self._text_index = find_column(self.columns, self.text_col, self.name, "text")
         elif guess_text:
-            self.text_col = self._guess_text_name(self.columns, first[0], "column")
+            self.text_col = guess_text_column(self.columns, f"{self.name}, line {first[0]}")
             self._text_index = self.columns.index(self.text_col)
 
     def _read_csv_record(self) -> Record | None:
@@ -459,7 +462,7 @@ class RecordReader:
             return Record(start, [], "", Status.BAD_CSV, reason)
         return Record(start, fields, "", Status.BAD_UTF8 if any(b for _, _, b in span) else Status.OK)
 
-    def _iter_csv(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[Record]:
         width = len(self.columns)
         index = self._text_index
         pending = deque(self._first or ())
@@ -482,27 +485,24 @@ class RecordReader:
                     record.status = Status.EMPTY
             yield self._checked(record)
 
-    # -- text lines ---------------------------------------------------------------------------
-    def _txt_chunks(self, size: int) -> Iterator[Chunk]:
-        # The fast path of tagging: a batch of lines at a time, no per-record objects.
-        ok, empty, bad_utf8 = Status.OK, Status.EMPTY, Status.BAD_UTF8
-        for first, decoded, bad in self._lines.batches(size):
-            lines = [raw.rstrip("\r\n") for raw in decoded]
-            texts = [line.strip() for line in lines]
-            statuses = [ok if text else empty for text in texts]
-            if bad is not None:
-                for i in (i for i, flag in enumerate(bad) if flag):
-                    self._lines.check(first + i)  # strict: stop here
-                    if texts[i]:
-                        statuses[i] = bad_utf8
-            yield Chunk(list(range(first, first + len(lines))), texts, statuses, [lines])
 
-    def _iter_txt(self) -> Iterator[Record]:
-        for chunk in self._txt_chunks(1024):
-            rows = zip(chunk.lines, (chunk.columns or [[]])[0], chunk.texts, chunk.statuses)
-            yield from (Record(number, [line], text, status) for number, line, text, status in rows)
+class JsonlReader(_LineReader):
+    """JSON lines: one object per line; its ``text_col`` key holds the text."""
 
-    # -- JSON lines ---------------------------------------------------------------------------
+    format = "jsonl"
+
+    def __init__(
+        self,
+        handle: IO[bytes],
+        name: str,
+        *,
+        text_col: str | None = None,
+        strict: bool = False,
+        guess_text: bool = True,
+    ) -> None:
+        super().__init__(handle, name, text_col=text_col, strict=strict)
+        self._prepare_jsonl(guess_text)
+
     def _prepare_jsonl(self, guess_text: bool) -> None:
         # Peek (then push back) lines up to the first JSON object: its keys name the output's
         # columns and, unless text_col is given, tell which key holds the text.
@@ -516,7 +516,7 @@ class RecordReader:
         self._pushed.extendleft(reversed(peeked))
         keys = list(first_obj or {})
         if self.text_col is None and first_obj is not None and guess_text:
-            self.text_col = self._guess_text_name(keys, peeked[-1][0], "key")
+            self.text_col = guess_text_column(keys, f"{self.name}, line {peeked[-1][0]}", "key")
         self.text_col = self.text_col or DEFAULT_TEXT_COLUMNS[0]
         self.columns = [self.text_col]
         self.known_names = [*keys, self.text_col]
@@ -545,83 +545,70 @@ class RecordReader:
         status = Status.EMPTY if not text else Status.BAD_UTF8 if bad else Status.OK
         return Record(number, [value or ""], text, status, obj=obj)
 
-    def _iter_jsonl(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[Record]:
         while (item := self._next_line()) is not None:
             yield self._checked(self._json_record(*item, key=self.text_col))
 
-    # -- common ---------------------------------------------------------------------------------
-    def _guess_text_name(self, names: list[str], line: int, kind: str) -> str:
-        """Return the first of DEFAULT_TEXT_COLUMNS among ``names``, ignoring case."""
-        for wanted in DEFAULT_TEXT_COLUMNS:
-            for name in names:
-                if name.lower() == wanted:
-                    return name
-        raise DataError(
-            f"{self.name}, line {line}: no text {kind} given and none named "
-            f"{', '.join(DEFAULT_TEXT_COLUMNS)}; pass --text-col (the {kind}s are: "
-            f"{', '.join(repr(n) for n in names)})"
-        )
+    def _records(self, batch: list[Record]) -> list[dict[str, Any] | None] | None:
+        return [r.obj for r in batch]
 
-    def _checked(self, record: Record) -> Record:
-        if self.strict and record.status not in (Status.OK, Status.EMPTY):
-            raise DataError(f"{self.name}, line {record.line}: {record.detail or record.status}")
-        return record
 
-    def __iter__(self) -> Iterator[Record]:
-        if self.format == "txt":
-            return self._iter_txt()
-        if self.format == "jsonl":
-            return self._iter_jsonl()
-        return self._iter_csv()
-
-    def chunks(self, size: int) -> Iterator[Chunk]:
-        """Yield the records ``size`` at a time, as :class:`Chunk` columns."""
-        tell = self.tell
-        for chunk in self._chunks(size):
-            if tell is not None:
-                chunk.offset = tell()
-            yield chunk
-
-    def _chunks(self, size: int) -> Iterator[Chunk]:
-        if self.format == "txt":
-            yield from self._txt_chunks(size)
-            return
-        records = iter(self)
-        width = len(self.columns)
-        jsonl = self.format == "jsonl"
-        while batch := list(islice(records, size)):
-            # Blank lines and rejected records have no fields: pad them to the columns.
-            rows = [r.fields if len(r.fields) == width else (r.fields + [""] * width)[:width] for r in batch]
-            yield Chunk(
-                [r.line for r in batch],
-                [r.text for r in batch],
-                [r.status for r in batch],
-                [list(column) for column in zip(*rows)] if width else [],
-                [r.obj for r in batch] if jsonl else None,
-            )
+def _line_reader(handle: IO[bytes], name: str, fmt: str, options: dict[str, Any]) -> _LineReader:
+    csv_only = {k: options.pop(k) for k in ("sep", "header", "quoting") if k in options}
+    if fmt in ("csv", "tsv"):
+        return CsvReader(handle, name, tsv=fmt == "tsv", **csv_only, **options)
+    if fmt == "jsonl":
+        return JsonlReader(handle, name, **options)
+    options.pop("guess_text", None)
+    return TextReader(handle, name, **options)
 
 
 @contextmanager
-def open_records(
+def open_reader(
     source: str | os.PathLike[str],
     *,
     fmt: str | None = None,
     **options: Any,
-) -> Iterator[RecordReader]:
-    """Open a file (``.gz`` decompressed on the fly) or ``"-"`` (stdin) as records.
+) -> Iterator[Any]:
+    """Open a file (``.gz`` decompressed on the fly) or ``"-"`` (stdin) with its format's reader.
 
-    ``options`` are those of :class:`RecordReader`.
+    ``fmt`` defaults to the one the file name implies (stdin: text lines); ``options`` are
+    those of the reader (``text_col``, ``strict``, ``guess_text``; CSV's ``sep``, ``header``,
+    ``quoting``; Parquet's ``keep_records``).
     """
     name = str(source)
+    keep_records = options.pop("keep_records", False)
+    fmt = input_format(name, fmt) if name != "-" or fmt is not None else "txt"
+    if fmt == "parquet":
+        from .parquet import ParquetReader
+
+        if name == "-":
+            raise DataError(
+                "Parquet input must be a file (it is read from its end first), not standard input"
+            )
+        if not Path(name).is_file():
+            raise DataError(f"{name}: no such file")
+        if (
+            options.get("sep") is not None
+            or not options.get("header", True)
+            or not options.get("quoting", True)
+        ):
+            raise DataError(f"{name}: --sep, --no-header and --no-quotes apply to CSV input, not Parquet")
+        yield ParquetReader(
+            source,
+            text_col=options.get("text_col"),
+            strict=options.get("strict", False),
+            keep_records=keep_records,
+        )
+        return
     if name == "-":
-        reader = RecordReader(sys.stdin.buffer, "<stdin>", fmt or "txt", **options)
+        reader = _line_reader(sys.stdin.buffer, "<stdin>", fmt, options)
         with contextlib.suppress(OSError, ValueError, AttributeError):  # `< file`: size known
             if stat.S_ISREG(os.fstat(sys.stdin.buffer.fileno()).st_mode):
                 reader.size, reader.tell = os.fstat(sys.stdin.buffer.fileno()).st_size, sys.stdin.buffer.tell
         yield reader
         return
     path = Path(source)
-    fmt = fmt or detect_format(name)
     if path.is_dir():
         raise DataError(f"{name}: is a directory, not a file")
     if not path.is_file():
@@ -631,7 +618,7 @@ def open_records(
     except OSError as exc:
         raise DataError(f"{name}: cannot read ({exc.strerror or exc})") from None
     with raw, gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix.lower() == ".gz" else raw as handle:
-        reader = RecordReader(handle, name, fmt, **options)
+        reader = _line_reader(handle, name, fmt, options)
         # Progress counts the bytes of the file itself: compressed ones for .gz input.
         reader.size, reader.tell = os.fstat(raw.fileno()).st_size, raw.tell
         yield reader

@@ -1,18 +1,26 @@
-"""Reading whole labeled tables (CSV, TSV, semicolon) strictly, for training and evaluation.
+"""Whole tables read strictly (CSV, TSV, semicolon; or a DataFrame): labeled data for training and evaluation.
 
-Built on the streaming record reader in strict mode: any malformed record, ragged row or
+Built on the streaming CSV reader in strict mode: any malformed record, ragged row or
 undecodable byte stops the read with a :class:`DataError` naming file, line and column.
+Labeled data is then cleaned (empty texts and labels set aside, duplicates dropped) with an
+account of every input row.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .._errors import DataError
-from .records import open_records
+from .readers import open_reader
+from .records import find_column
 
-__all__ = ["Table", "TableOptions", "read_table"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["LabeledData", "Table", "TableOptions", "read_labeled", "read_table"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ def read_table(path: str | os.PathLike[str], options: TableOptions | None = None
     options = options or TableOptions()
     name = str(path)
     fmt = "tsv" if name.lower().removesuffix(".gz").endswith(".tsv") else "csv"
-    with open_records(
+    with open_reader(
         path,
         fmt=fmt,
         sep=options.sep,
@@ -71,3 +79,112 @@ def read_table(path: str | os.PathLike[str], options: TableOptions | None = None
     if not rows:
         raise DataError(f"{name}: the file has a header but no data rows")
     return Table(name, columns, rows, lines, sha256)
+
+
+@dataclass
+class LabeledData:
+    """Texts with their labels, and an account of every input row.
+
+    ``rows_read == len(texts) + skipped_empty_text + skipped_empty_label + duplicates_dropped``.
+    """
+
+    source: str
+    texts: list[str]
+    labels: list[str]
+    lines: list[int]
+    rows_read: int
+    skipped_empty_text: int = 0
+    skipped_empty_label: int = 0
+    duplicates_dropped: int = 0
+    conflicting_texts: int = 0
+    sha256: str = ""
+    first_lines: dict[str, int] = field(default_factory=dict)  # label -> line of its first row
+
+    def summary(self) -> dict[str, Any]:
+        """Return the row accounting as JSON-ready data (goes into the model card)."""
+        return {
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_used": len(self.texts),
+            "skipped_empty_text": self.skipped_empty_text,
+            "skipped_empty_label": self.skipped_empty_label,
+            "duplicates_dropped": self.duplicates_dropped,
+            "conflicting_texts": self.conflicting_texts,
+            "label_counts": dict(sorted(Counter(self.labels).items())),
+            "file_sha256": self.sha256,
+        }
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN: pandas' missing value
+            return ""
+        if value.is_integer():  # an int column that pandas made float because of a NaN
+            return str(int(value))
+    return str(value)
+
+
+def read_labeled(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    text_col: str,
+    label_col: str,
+    options: TableOptions | None = None,
+    *,
+    dedupe: bool = True,
+) -> LabeledData:
+    """Read ``(text, label)`` pairs from a CSV/TSV path or a DataFrame.
+
+    Rows with an empty text or an empty label are skipped; exact duplicate ``(text, label)``
+    rows are dropped when ``dedupe`` (so they cannot sit on both sides of a held-out split);
+    texts seen with more than one label are kept and counted. All of it is counted in the
+    returned :class:`LabeledData`, nothing is dropped silently.
+    """
+    if hasattr(source, "columns") and hasattr(source, "itertuples"):
+        frame = source
+        name = "<DataFrame>"
+        columns = [str(c) for c in frame.columns]
+        t = find_column(columns, text_col, name, "text")
+        y = find_column(columns, label_col, name, "label")
+        rows = [[_cell(v) for v in (row[t], row[y])] for row in frame.itertuples(index=False)]
+        lines = list(range(2, len(rows) + 2))  # as if written with a header line
+        t, y = 0, 1
+        sha256 = ""
+        if not rows:
+            raise DataError(f"{name}: the DataFrame has no rows")
+    else:
+        table = read_table(source, options)  # type: ignore[arg-type]
+        name = table.name
+        t = find_column(table.columns, text_col, name, "text")
+        y = find_column(table.columns, label_col, name, "label")
+        rows, lines = table.rows, table.lines
+        sha256 = table.sha256
+
+    data = LabeledData(source=name, texts=[], labels=[], lines=[], rows_read=len(rows), sha256=sha256)
+    seen: set[tuple[str, str]] = set()
+    labels_of: dict[str, set[str]] = defaultdict(set)
+    for row, line in zip(rows, lines):
+        text, label = row[t].strip(), row[y].strip()
+        if not text:
+            data.skipped_empty_text += 1
+            continue
+        if not label:
+            data.skipped_empty_label += 1
+            continue
+        if dedupe and (text, label) in seen:
+            data.duplicates_dropped += 1
+            continue
+        seen.add((text, label))
+        labels_of[text].add(label)
+        data.texts.append(text)
+        data.labels.append(label)
+        data.lines.append(line)
+        data.first_lines.setdefault(label, line)
+    data.conflicting_texts = sum(1 for found in labels_of.values() if len(found) > 1)
+    if not data.texts:
+        raise DataError(
+            f"{name}: no usable rows: {data.skipped_empty_text} with empty text in column "
+            f"{text_col!r}, {data.skipped_empty_label} with empty label in column {label_col!r}"
+        )
+    return data

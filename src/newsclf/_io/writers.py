@@ -1,10 +1,11 @@
-"""Writing tagged chunks: CSV and JSON lines (Parquet is in ``_parquet.py``).
+"""Writing tagged chunks: one writer per output format (CSV and JSON lines here, Parquet in ``parquet.py``).
 
-A writer gets each :class:`~newsclf._records.Chunk` with its :class:`Tagged` columns and writes
-one output row per record, in order: the input's columns, then ``topic``, ``score``,
-``status``, ``line`` (and ``alternatives`` with ``top_k``), under the names
-:func:`output_names` gives. The work is done a chunk at a time (one ``writerows`` call per
-CSV chunk), since on a fast machine writing is what the main process spends its time on.
+A writer gets each :class:`~newsclf._io.records.Chunk` with its
+:class:`~newsclf._io.records.Tagged` columns and writes one output row per record, in order:
+the input's columns, then ``topic``, ``score``, ``status``, ``line`` (and ``alternatives`` with
+``top_k``), under the names :func:`~newsclf._io.records.output_names` gives. The work is done a
+chunk at a time (one write per CSV chunk), since on a fast machine writing is what the main
+process spends its time on.
 """
 
 from __future__ import annotations
@@ -12,44 +13,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any, Protocol
 
-from .._errors import DataError
-from .records import Chunk
+from .records import OUTPUT_COLUMNS, Chunk, Tagged
 
-__all__ = [
-    "FORMATS",
-    "OUTPUT_COLUMNS",
-    "Tagged",
-    "Writer",
-    "output_names",
-    "pick_output_format",
-]
-
-#: Output formats by name.
-FORMATS = ("csv", "jsonl", "parquet")
-
-#: Columns appended to the input's own columns (prefixed ``newsclf_`` if the input has them).
-OUTPUT_COLUMNS = ("topic", "score", "status", "line")
-
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
-
-
-@dataclass
-class Tagged:
-    """The columns tagging adds to a chunk, one entry per record.
-
-    ``topics`` holds ``""`` where there is no topic; ``scores`` None where nothing was
-    predicted (empty or unreadable records); ``alternatives`` (with ``top_k``) the ranked
-    ``(label, probability)`` pairs, empty where nothing was predicted.
-    """
-
-    topics: list[str]
-    scores: list[float | None]
-    statuses: list[str]
-    alternatives: list[list[tuple[str, float]]] | None = None
+__all__ = ["CsvWriter", "JsonlWriter", "Writer", "open_writer"]
 
 
 class Writer(Protocol):
@@ -60,44 +28,6 @@ class Writer(Protocol):
 
     def close(self) -> None:
         """Finish the output (Parquet writes its footer)."""
-
-
-def output_names(columns: list[str], top_k: int | None, base: tuple[str, ...] = OUTPUT_COLUMNS) -> list[str]:
-    """Names of the appended columns: ``topic`` etc., prefixed ``newsclf_`` (again) on a clash."""
-    names = [*base, *(["alternatives"] if top_k else [])]
-    while any(name in columns for name in names):
-        names = [f"newsclf_{name}" for name in names]
-    return names
-
-
-def pick_output_format(output: str | None, fmt: str | None) -> str:
-    """Return the output format: ``fmt`` if given, else implied by the output's extension, else CSV."""
-    if fmt:
-        if fmt not in FORMATS:
-            raise DataError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
-        return fmt
-    if output and output != "-":
-        return _EXTENSIONS.get(Path(output).suffix.lower(), "csv")
-    return "csv"
-
-
-def chunk_columns(chunk: Chunk) -> list[list[str]]:
-    """Return the input's fields as text, column by column (Parquet values are converted)."""
-    if chunk.columns is not None:
-        return chunk.columns
-    from .parquet import text_columns
-
-    return text_columns(chunk.arrow)
-
-
-def chunk_objects(chunk: Chunk, columns: list[str]) -> list[dict[str, Any]]:
-    """Return each record's input as a JSON object: JSONL objects whole, others by column."""
-    if chunk.arrow is not None:
-        return chunk.arrow.to_pylist()
-    rows = [dict(zip(columns, values)) for values in zip(*chunk.columns)] if chunk.columns else []
-    if chunk.objs is None:
-        return rows
-    return [dict(obj) if obj is not None else row for obj, row in zip(chunk.objs, rows)]
 
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]').search
@@ -131,7 +61,7 @@ class CsvWriter:
         if self._alternatives:
             ranked = [";".join(f"{label}:{p:.4f}" for label, p in alt) for alt in tagged.alternatives or ()]
             added.append(csv_column(ranked))
-        rows = zip(*map(csv_column, chunk_columns(chunk)), *added)
+        rows = zip(*map(csv_column, chunk.columns), *added)
         if len(chunk):
             self._handle.write("\r\n".join(map(",".join, rows)) + "\r\n")
 
@@ -151,7 +81,7 @@ class JsonlWriter:
         topic, score, status, line = self._names[:4]
         alternatives = tagged.alternatives if len(self._names) > 4 else None
         out = []
-        for i, obj in enumerate(chunk_objects(chunk, self._columns)):
+        for i, obj in enumerate(_objects(chunk, self._columns)):
             for name in self._names:  # a later JSON object may hold one of our keys: keep its value
                 if name in obj:
                     kept = f"input_{name}"
@@ -172,3 +102,24 @@ class JsonlWriter:
 
     def close(self) -> None:
         return None
+
+
+def _objects(chunk: Chunk, columns: list[str]) -> list[dict[str, Any]]:
+    """Return each record as a JSON object: the input's own object where it has one, else by column."""
+    rows = [dict(zip(columns, values)) for values in zip(*chunk.columns)] if chunk.columns else []
+    if chunk.records is None:
+        return rows
+    return [dict(obj) if obj is not None else row for obj, row in zip(chunk.records, rows)]
+
+
+def open_writer(
+    fmt: str, handle: IO[Any], columns: list[str], names: list[str], schema: Any = None
+) -> Writer:
+    """Return the writer of output format ``fmt`` (``schema``: a Parquet input's, kept by Parquet output)."""
+    if fmt == "parquet":
+        from .parquet import ParquetWriter
+
+        return ParquetWriter(handle, columns, names, schema)
+    if fmt == "jsonl":
+        return JsonlWriter(handle, columns, names)
+    return CsvWriter(handle, columns, names)

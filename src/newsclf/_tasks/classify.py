@@ -18,12 +18,14 @@ from .._model.fileformat import load_model as _load_file
 
 __all__ = [
     "BATCH_SIZE",
+    "Labeled",
     "Prediction",
     "Scores",
     "bundled_model_path",
     "check_min_score",
     "check_top_k",
     "classify",
+    "label_scores",
     "load_model",
     "predict_texts",
     "resolve_model",
@@ -140,20 +142,55 @@ def score_texts(clf: NewsClassifier, texts: list[str], top_k: int | None = None)
     return Scores(best, score, ranked, np.take_along_axis(proba, ranked, axis=1))
 
 
+@dataclass(frozen=True)
+class Labeled:
+    """:class:`Scores` turned into labels, with ``min_score`` applied and alternatives named.
+
+    Attributes
+    ----------
+    labels : list of str
+        Each text's best label; ``""`` where it scores below ``min_score``.
+    scores : list of float
+        The best label's probability (kept when the label is withheld).
+    low : list of bool
+        Whether the label was withheld for scoring below ``min_score``.
+    alternatives : list of list of (label, probability), optional
+        With ``top_k``: the ranked labels, best first.
+    """
+
+    labels: list[str]
+    scores: list[float]
+    low: list[bool]
+    alternatives: list[list[tuple[str, float]]] | None
+
+
+def label_scores(scores: Scores, classes: np.ndarray, min_score: float | None = None) -> Labeled:
+    """Name the labels of ``scores``, withhold those below ``min_score`` and rank the alternatives.
+
+    The one place that applies ``min_score``: :func:`classify`, file tagging and ``tag_frame``
+    all go through it.
+    """
+    names = np.asarray([str(c) for c in classes], dtype=object)
+    labels = names[scores.best]
+    values = scores.score
+    low = np.zeros(len(values), dtype=bool) if min_score is None else values < min_score
+    labels[low] = ""
+    alternatives = None
+    if scores.ranked is not None and scores.ranked_score is not None:
+        pairs = zip(scores.ranked, scores.ranked_score.tolist())
+        alternatives = [list(zip(names[row].tolist(), probs)) for row, probs in pairs]
+    return Labeled(labels.tolist(), values.tolist(), low.tolist(), alternatives)
+
+
 def predictions_from_scores(
     scores: Scores, classes: np.ndarray, min_score: float | None = None
 ) -> list[Prediction]:
     """Turn :class:`Scores` into :class:`Prediction` objects (label ``""`` below ``min_score``)."""
-    names = [str(c) for c in classes]
-    labels = [names[b] for b in scores.best.tolist()]
-    values = scores.score.tolist()
-    if min_score is not None:
-        labels = [lab if v >= min_score else "" for lab, v in zip(labels, values)]
-    if scores.ranked is None or scores.ranked_score is None:
-        return [Prediction(lab, v) for lab, v in zip(labels, values)]
+    named = label_scores(scores, classes, min_score)
+    if named.alternatives is None:
+        return [Prediction(lab, v) for lab, v in zip(named.labels, named.scores)]
     return [
-        Prediction(lab, v, tuple((names[j], p) for j, p in zip(row, probs)))
-        for lab, v, row, probs in zip(labels, values, scores.ranked.tolist(), scores.ranked_score.tolist())
+        Prediction(lab, v, tuple(alt)) for lab, v, alt in zip(named.labels, named.scores, named.alternatives)
     ]
 
 

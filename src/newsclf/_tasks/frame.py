@@ -7,8 +7,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from .._errors import DataError
-from .._io.records import Status
-from .._io.writers import output_names
+from .._io.records import Status, output_names
 from .._model.classifier import NewsClassifier
 from .classify import BATCH_SIZE, check_min_score, check_top_k, resolve_model
 from .parallel import resolve_jobs, score_batches

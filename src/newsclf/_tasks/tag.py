@@ -13,31 +13,22 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
-from .._errors import DataError, OutputError
+from .._errors import OutputError
 from .._io.atomic import atomic_write, check_output_path
-from .._io.records import Chunk, Status, open_records
-from .._io.writers import (
-    OUTPUT_COLUMNS,
-    CsvWriter,
-    JsonlWriter,
-    Tagged,
-    Writer,
-    output_names,
-    pick_output_format,
-)
+from .._io.formats import output_format as pick_format
+from .._io.readers import open_reader
+from .._io.records import OUTPUT_COLUMNS, Chunk, Status, Tagged, output_names
+from .._io.writers import open_writer
 from .._model.classifier import NewsClassifier
-from .classify import BATCH_SIZE, Scores, check_min_score, check_top_k, resolve_model
+from .classify import BATCH_SIZE, Scores, check_min_score, check_top_k, label_scores, resolve_model
 from .parallel import resolve_jobs, score_batches
 from .progress import Progress
 
 __all__ = ["OUTPUT_COLUMNS", "TagSummary", "tag_columns", "tag_file", "texts_to_predict"]
-
-_PARQUET_EXTENSIONS = (".parquet", ".pq")
 
 
 @dataclass
@@ -94,30 +85,24 @@ def tag_columns(
     Predicted rows get their best label and its score; below ``min_score`` the label is
     withheld and the status becomes ``low_score``. Other rows keep their status, no topic.
     """
-    names = np.asarray([str(c) for c in classes], dtype=object)
-    labels = names[scores.best]
-    values = scores.score
+    named = label_scores(scores, classes, min_score)
     statuses = list(statuses)
-    every = len(scores) == len(texts)  # the common case: every record was predicted
-    filled = np.arange(len(texts)) if every else np.flatnonzero([bool(text) for text in texts])
-    if min_score is not None:
-        low = values < min_score
-        labels[low] = ""
-        for i in filled[low].tolist():
+    if len(scores) == len(texts):  # the common case: every record was predicted
+        for i in (i for i, low in enumerate(named.low) if low):
             statuses[i] = Status.LOW_SCORE
-    ranked: list[list[tuple[str, float]]] | None = None
-    if scores.ranked is not None and scores.ranked_score is not None:
-        pairs = zip(scores.ranked, scores.ranked_score.tolist())
-        ranked = [list(zip(names[row].tolist(), probs)) for row, probs in pairs]
-    if every:
-        return Tagged(labels.tolist(), values.tolist(), statuses, ranked)
+        return Tagged(named.labels, list(named.scores), statuses, named.alternatives)
     topics = [""] * len(texts)
     score_list: list[float | None] = [None] * len(texts)
-    alternatives: list[list[tuple[str, float]]] | None = None if ranked is None else [[] for _ in texts]
-    for k, (i, label, value) in enumerate(zip(filled.tolist(), labels.tolist(), values.tolist())):
-        topics[i], score_list[i] = label, value
-        if alternatives is not None and ranked is not None:
-            alternatives[i] = ranked[k]
+    alternatives: list[list[tuple[str, float]]] | None = (
+        None if named.alternatives is None else [[] for _ in texts]
+    )
+    filled = (i for i, text in enumerate(texts) if text)
+    for k, i in enumerate(filled):
+        topics[i], score_list[i] = named.labels[k], named.scores[k]
+        if named.low[k]:
+            statuses[i] = Status.LOW_SCORE
+        if alternatives is not None and named.alternatives is not None:
+            alternatives[i] = named.alternatives[k]
     return Tagged(topics, score_list, statuses, alternatives)
 
 
@@ -151,37 +136,6 @@ def _open_output(output: str | os.PathLike[str] | None, binary: bool) -> Iterato
         return
     with atomic_write(output, "w", encoding="utf-8", newline="") as handle:
         yield handle
-
-
-@contextlib.contextmanager
-def _open_input(source: str | os.PathLike[str], fmt: str | None, **options: Any) -> Iterator[Any]:
-    name = str(source)
-    is_parquet = fmt == "parquet" or (fmt is None and Path(name).suffix.lower() in _PARQUET_EXTENSIONS)
-    if not is_parquet:
-        with open_records(source, fmt=fmt, **options) as reader:
-            yield reader
-        return
-    if name == "-":
-        raise DataError("Parquet input must be a file (it is read from its end first), not standard input")
-    if not Path(name).is_file():
-        raise DataError(f"{name}: no such file")
-    from .._io.parquet import ParquetReader
-
-    if options.get("sep") is not None or not options.get("header", True) or not options.get("quoting", True):
-        raise DataError(f"{name}: --sep, --no-header and --no-quotes apply to CSV input, not Parquet")
-    yield ParquetReader(source, text_col=options.get("text_col"), strict=options.get("strict", False))
-
-
-def _writer(fmt: str, handle: IO[Any], reader: Any, names: list[str]) -> Writer:
-    if fmt == "parquet":
-        from .._io.parquet import ParquetWriter
-
-        return ParquetWriter(handle, reader.columns, names, getattr(reader, "schema", None))
-    return (
-        CsvWriter(handle, reader.columns, names)
-        if fmt == "csv"
-        else JsonlWriter(handle, reader.columns, names)
-    )
 
 
 def tag_file(
@@ -243,7 +197,7 @@ def tag_file(
     check_min_score(min_score)
     workers = resolve_jobs(jobs)
     to_stdout = output is None or str(output) == "-"
-    out_fmt = pick_output_format(None if to_stdout else str(output), output_format)
+    out_fmt = pick_format(None if to_stdout else str(output), output_format)
     if out_fmt == "parquet":
         from .._io.parquet import require_pyarrow
 
@@ -254,17 +208,20 @@ def tag_file(
     started = time.perf_counter()
     summary = TagSummary(output="<stdout>" if to_stdout else str(output))
     options = {"text_col": text_col, "sep": sep, "header": header, "quoting": quoting, "strict": strict}
-    with _open_input(source, input_format, **options) as reader:
+    # Parquet input keeps its rows' own types only for outputs that can hold them.
+    options["keep_records"] = out_fmt != "csv"
+    with open_reader(source, fmt=input_format, **options) as reader:
         names = output_names(reader.known_names, top_k)
         with _open_output(output, binary=out_fmt == "parquet") as handle:
-            writer = _writer(out_fmt, handle, reader, names)
+            schema = reader.schema if out_fmt == "parquet" else None
+            writer = open_writer(out_fmt, handle, reader.columns, names, schema)
             stream = score_batches(
                 clf, reader.chunks(batch_size), texts_to_predict, top_k=top_k, jobs=workers
             )
             progress = Progress.for_stderr(
                 reader.name,
                 quiet=quiet,
-                total_rows=getattr(reader, "total_rows", None),
+                total_rows=reader.total_rows,
                 size=reader.size,
             )
             try:

@@ -13,8 +13,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from .._errors import DataError
-from .._io.labeled import LabeledData, read_labeled
-from .._io.tables import TableOptions
+from .._io.tables import LabeledData, TableOptions, read_labeled
 from .._model.classifier import NewsClassifier
 from .evaluate import EvaluationReport
 from .topics import set_descriptions
