@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import shutil
@@ -97,8 +98,67 @@ def _console_command() -> list[str]:
     return [found]
 
 
+def _in_process(argv: list[str], stdin: str | None) -> tuple[int, str, str]:
+    """Run ``main(argv)`` with this process's standard streams swapped for buffers."""
+    from newsclf._cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    swapped = (
+        io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8"),
+        io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+        io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+    )
+    sys.stdin, sys.stdout, sys.stderr = swapped
+    try:
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse: usage errors, --help, --version
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        values = out.getvalue(), err.getvalue()
+        for stream in swapped:
+            stream.detach()  # so that collecting the wrapper does not close the buffer
+
+    def text(data: bytes) -> str:  # as subprocess.run(text=True) decodes: universal newlines
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+    return code, text(values[0]), text(values[1])
+
+
 @pytest.fixture(scope="session")
 def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `newsclf ARGS` in this process, through the CLI's ``main()``: what the console script runs.
+
+    Far cheaper than a process per call; ``cli_process`` runs the real console script for the
+    few tests about exit codes, signals, locales and the script itself.
+    """
+
+    def _run(*args: str | os.PathLike[str], stdin: str | None = None, cwd: Path | None = None,
+             check: bool = True) -> subprocess.CompletedProcess[str]:  # fmt: skip
+        argv = [str(a) for a in args]
+        here = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code, out, err = _in_process(argv, stdin)
+        finally:
+            os.chdir(here)
+        if check and code != 0:
+            raise AssertionError(f"newsclf {argv} failed ({code}):\n{err}")
+        return subprocess.CompletedProcess(["newsclf", *argv], code, out, err)
+
+    _run.command = _console_command()  # type: ignore[attr-defined]
+    return _run
+
+
+@pytest.fixture(scope="session")
+def cli_process() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the real `newsclf` console command in a subprocess."""
     command = _console_command()
 

@@ -1,4 +1,4 @@
-"""The command line, run through the installed `newsclf` console script."""
+"""The command line: in-process through ``main()`` (``cli``), a few through the real console script."""
 
 import csv
 import json
@@ -14,10 +14,12 @@ def test_help_is_complete_with_an_example(cli, verb):
     assert "examples:" in out and f"newsclf {verb}" in out
 
 
-def test_top_level_help_and_version(cli):
-    out = cli("--help").stdout
+def test_top_level_help_and_version(cli_process):
+    # The real console script: its entry point, exit status and output.
+    out = cli_process("--help").stdout
     assert all(verb in out for verb in VERBS)
-    assert cli("--version").stdout.startswith("newsclf ")
+    assert cli_process("--version").stdout.startswith("newsclf ")
+    assert cli_process("classify", check=False).returncode == 2
 
 
 def test_classify_text_and_json(cli, tmp_path):
