@@ -115,7 +115,7 @@ def main() -> int:
             newsclf.dask.tag(dd.read_parquet(source), "title").to_parquet(out, write_index=False)
 
         def baseline_job() -> None:
-            tagged = newsclf.tag_frame(pd.read_parquet(source), "title", jobs=1)
+            tagged = newsclf.tag_frame(pd.read_parquet(source), "title", n_jobs=1)
             tagged.to_parquet(work / "out-baseline.parquet", index=False)
 
         newsclf.load_model()  # the baseline's model, loaded before timing like a long-lived process's

@@ -38,7 +38,7 @@ def test_top_k_min_score_and_jobs(tiny_model, frame):
     big = pd.concat([frame] * 5, ignore_index=True)
     one = tag_frame(big, "title", model=tiny_model, top_k=2, batch_size=3)
     pd.testing.assert_frame_equal(
-        tag_frame(big, "title", model=tiny_model, top_k=2, jobs=2, batch_size=3), one
+        tag_frame(big, "title", model=tiny_model, top_k=2, n_jobs=2, batch_size=3), one
     )
 
 

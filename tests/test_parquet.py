@@ -30,7 +30,7 @@ def table_path(tmp_path):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_parquet_round_trip_keeps_every_column_and_its_type(tiny_model, table_path, tmp_path, jobs):
     out = tmp_path / "out.parquet"
-    summary = tag_file(table_path, out, model=tiny_model, top_k=2, jobs=jobs, batch_size=2)
+    summary = tag_file(table_path, out, model=tiny_model, top_k=2, n_jobs=jobs, batch_size=2)
     table = pq.read_table(out)
     assert table.column_names == ["id", "title", "when", "topic", "score", "status", "line", "alternatives"]
     assert table.schema.field("id").type == pa.int64() and table.schema.field("when").type == pa.timestamp(
@@ -66,7 +66,7 @@ def test_parquet_to_csv_and_text_to_parquet(tiny_model, table_path, write, tmp_p
 
     monkeypatch.setattr(_parquet, "ROW_GROUP_ROWS", 3)
     src = write("h.txt", "Crude oil climbs\n\nCoach signs striker\n" * 3)
-    tag_file(src, tmp_path / "out.parquet", model=tiny_model, batch_size=2, jobs=1)
+    tag_file(src, tmp_path / "out.parquet", model=tiny_model, batch_size=2, n_jobs=1)
     handle = pq.ParquetFile(tmp_path / "out.parquet")
     assert handle.schema_arrow.names == ["text", "topic", "score", "status", "line"]
     assert handle.metadata.num_rows == 9 and handle.metadata.num_row_groups == 3

@@ -246,7 +246,7 @@ def _check_same_as_classify(tiny_model, tmp_path, texts, jobs):
     expected = [p.label for p in classify(texts, model=tiny_model)]
     for src in _write_inputs(tmp_path, texts):
         out = tmp_path / "out.csv"
-        summary = tag_file(src, out, model=tiny_model, batch_size=3, jobs=jobs)
+        summary = tag_file(src, out, model=tiny_model, batch_size=3, n_jobs=jobs)
         rows = _read_csv(out)
         assert summary.rows == len(rows) == len(texts)
         # (a CSV line of spaces alone is a blank line, as the reader documents)
@@ -271,8 +271,8 @@ def test_any_strings_tag_like_classify_with_worker_processes(tiny_model, tmp_pat
 def test_jobs_give_the_same_output_as_in_process(tiny_model, write, tmp_path):
     lines = ["id,text"] + [f'{i},"Crude oil {i}, coach"' if i % 7 else f"{i},x,ragged" for i in range(200)]
     src = write("d.csv", "\n".join(lines) + "\n\n" + '9,"open\n')
-    one = tag_file(src, tmp_path / "one.csv", model=tiny_model, jobs=1, batch_size=16, top_k=2)
-    two = tag_file(src, tmp_path / "two.csv", model=tiny_model, jobs=2, batch_size=16, top_k=2)
+    one = tag_file(src, tmp_path / "one.csv", model=tiny_model, n_jobs=1, batch_size=16, top_k=2)
+    two = tag_file(src, tmp_path / "two.csv", model=tiny_model, n_jobs=2, batch_size=16, top_k=2)
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
     assert (one.rows, one.tagged, one.unreadable, one.empty) == (
         two.rows,
@@ -303,7 +303,7 @@ def test_dirty_csv_keeps_one_row_per_record(tiny_model, write, tmp_path):
         b'5,"a ""quoted"" oil"\n6\n'
     )
     summary = tag_file(
-        write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model, jobs=2, batch_size=2
+        write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model, n_jobs=2, batch_size=2
     )
     rows = _read_csv(tmp_path / "o.csv")
     assert [r["status"] for r in rows] == [
@@ -334,7 +334,7 @@ def test_input_errors_write_nothing(tiny_model, write, tmp_path, name, content, 
     out = tmp_path / "out.csv"
     text_col = "body" if name == "cols.csv" else None
     with pytest.raises(DataError, match=message):
-        tag_file(write(name, content), out, model=tiny_model, text_col=text_col, strict=True, jobs=2)
+        tag_file(write(name, content), out, model=tiny_model, text_col=text_col, strict=True, n_jobs=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
@@ -352,7 +352,7 @@ def test_truncated_gzip_with_workers_leaves_nothing(tiny_model, tmp_path):
     src = tmp_path / "cut.txt.gz"
     src.write_bytes(data[: len(data) // 2])
     with pytest.raises(DataError, match=r"cut\.txt\.gz, line \d+: truncated or corrupt gzip"):
-        tag_file(src, tmp_path / "out.csv", model=tiny_model, batch_size=1000, jobs=2)
+        tag_file(src, tmp_path / "out.csv", model=tiny_model, batch_size=1000, n_jobs=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.txt.gz"]
 
 
@@ -374,6 +374,6 @@ def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypa
     if _parallel._context().get_start_method() != "fork":
         pytest.skip("patches reach workers only when forked")
     with pytest.raises(MemoryError):
-        tag_file(write("h.txt", "oil\n" * 50), tmp_path / "o.csv", model=tiny_model, jobs=2, batch_size=10)
+        tag_file(write("h.txt", "oil\n" * 50), tmp_path / "o.csv", model=tiny_model, n_jobs=2, batch_size=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.txt"]
     assert not multiprocessing.active_children()

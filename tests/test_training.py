@@ -41,11 +41,11 @@ def test_test_size_zero_trains_on_everything(corpus):
 
 
 def test_same_seed_same_model_and_predictions(corpus):
-    a = train(corpus, seed=7, min_df=1)
-    b = train(corpus, seed=7, min_df=1)
+    a = train(corpus, random_state=7, min_df=1)
+    b = train(corpus, random_state=7, min_df=1)
     assert np.array_equal(a.model.coef_, b.model.coef_)
     assert a.report == b.report
-    c = train(corpus, seed=8, min_df=1)
+    c = train(corpus, random_state=8, min_df=1)
     assert c.model.card_["training_data"]["sha256"] != a.model.card_["training_data"]["sha256"]
 
 

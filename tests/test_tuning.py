@@ -5,7 +5,7 @@ from newsclf._tasks.tune import SEARCH_SPACE, tune
 
 
 def test_tune_scores_the_defaults_and_a_seeded_sample(corpus):
-    result = tune(corpus.text, corpus.label, candidates=3, seed=1)
+    result = tune(corpus.text, corpus.label, candidates=3, random_state=1)
     assert len(result.candidates) == 3
     defaults = {k: v for k, v in NewsClassifier().get_params().items() if k in SEARCH_SPACE}
     assert defaults in [c["params"] for c in result.candidates]
@@ -13,7 +13,7 @@ def test_tune_scores_the_defaults_and_a_seeded_sample(corpus):
     assert means == sorted(means, reverse=True)
     assert result.best_params == result.candidates[0]["params"] and result.best_score == means[0]
     assert 0.0 <= means[-1] <= means[0] <= 1.0
-    again = tune(corpus.text, corpus.label, candidates=3, seed=1)
+    again = tune(corpus.text, corpus.label, candidates=3, random_state=1)
     assert again.candidates == result.candidates  # seeded: the same search and scores
 
 

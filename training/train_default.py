@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in corpus.problems():
             print(f"train_default: {problem}", file=sys.stderr)
         return 1
-    result = newsclf.train(corpus.train[["text", "label"]], test_size=0, seed=SEED)
+    result = newsclf.train(corpus.train[["text", "label"]], test_size=0, random_state=SEED)
     model = result.model
     report = newsclf.evaluate(model, corpus.test[["text", "label"]])
     print(report)

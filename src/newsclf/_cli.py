@@ -382,7 +382,7 @@ def _run_tag(args: argparse.Namespace) -> int:
         top_k=args.top_k,
         min_score=args.min_score,
         strict=args.strict,
-        jobs=args.jobs,
+        n_jobs=args.jobs,
         quiet=args.quiet,
     )
     if not args.quiet:
@@ -430,12 +430,14 @@ def _run_train(args: argparse.Namespace) -> int:
         params["class_weight"] = None if args.class_weight == "none" else args.class_weight
     started = time.perf_counter()
     if args.tune:
-        params.update(tune_candidates=args.tune, jobs=args.jobs or -1)
+        params.update(tune_candidates=args.tune, n_jobs=args.jobs or -1)
     if args.label_descriptions:
         from ._tasks.topics import read_descriptions
 
         params["label_descriptions"] = read_descriptions(args.label_descriptions)
-    result = train(args.data, test_size=args.test_size, seed=args.seed, **_table_kwargs(args), **params)
+    result = train(
+        args.data, test_size=args.test_size, random_state=args.seed, **_table_kwargs(args), **params
+    )
     seconds = time.perf_counter() - started
     path = result.model.save(args.output, format=args.save_format)
     report_path = None

@@ -7,7 +7,7 @@ Needs the optional extra: ``pip install 'newsclf[dask]'``.
 >>> ddf = dd.read_parquet("headlines/")  # doctest: +SKIP
 >>> newsclf.dask.tag(ddf, "title").to_parquet("tagged/")  # doctest: +SKIP
 
-Every partition is tagged by :func:`newsclf.tag_frame` (``jobs=1``: Dask runs the partitions
+Every partition is tagged by :func:`newsclf.tag_frame` (``n_jobs=1``: Dask runs the partitions
 in parallel itself), so a row gets exactly the topic, score and status the single-machine path
 gives it. The same code runs on any Dask scheduler: threads, processes, a local cluster or a
 real one (``distributed.Client("tcp://scheduler:8786")``). The model reaches each worker once:
@@ -186,4 +186,4 @@ def _tag_partition(
 ) -> Any:
     if isinstance(model, _Shipped):
         model = model.clf
-    return tag_frame(part, column, model=model, top_k=top_k, min_score=min_score, jobs=1)
+    return tag_frame(part, column, model=model, top_k=top_k, min_score=min_score, n_jobs=1)

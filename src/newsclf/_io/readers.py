@@ -448,8 +448,10 @@ class CsvReader(_LineReader):
                 size += len(following[1])
                 yield following[1]
 
-        quoting = csv.QUOTE_MINIMAL if self._quoting else csv.QUOTE_NONE
-        reader = csv.reader(feed(), delimiter=sep, quoting=quoting, strict=True)
+        if self._quoting:
+            reader = csv.reader(feed(), delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True)
+        else:
+            reader = csv.reader(feed(), delimiter=sep, quoting=csv.QUOTE_NONE, strict=True)
         try:
             fields = next(reader)
         except csv.Error as exc:
@@ -553,7 +555,7 @@ class JsonlReader(_LineReader):
         return [r.obj for r in batch]
 
 
-def _line_reader(handle: IO[bytes], name: str, fmt: str, options: dict[str, Any]) -> _LineReader:
+def _line_reader(handle: Any, name: str, fmt: str, options: dict[str, Any]) -> _LineReader:
     csv_only = {k: options.pop(k) for k in ("sep", "header", "quoting") if k in options}
     if fmt in ("csv", "tsv"):
         return CsvReader(handle, name, tsv=fmt == "tsv", **csv_only, **options)

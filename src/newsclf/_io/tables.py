@@ -154,7 +154,7 @@ def read_labeled(
         if not rows:
             raise DataError(f"{name}: the DataFrame has no rows")
     else:
-        table = read_table(source, options)  # type: ignore[arg-type]
+        table = read_table(source, options)
         name = table.name
         t = find_column(table.columns, text_col, name, "text")
         y = find_column(table.columns, label_col, name, "label")

@@ -202,8 +202,9 @@ def resolve_model(model: NewsClassifier | str | os.PathLike[str] | None) -> News
     return load_model(model)
 
 
+# A str is also an Iterable[str]: the first overload wins for it (mypy's overlap note is moot).
 @overload
-def classify(
+def classify(  # type: ignore[overload-overlap]
     text_or_texts: str,
     *,
     top_k: int | None = ...,

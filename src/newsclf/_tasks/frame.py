@@ -6,6 +6,7 @@ import contextlib
 import os
 from typing import TYPE_CHECKING, Any
 
+from .._deprecations import UNSET, renamed
 from .._errors import DataError
 from .._io.records import Status, output_names
 from .._model.classifier import NewsClassifier
@@ -47,8 +48,9 @@ def tag_frame(
     model: NewsClassifier | str | os.PathLike[str] | None = None,
     top_k: int | None = None,
     min_score: float | None = None,
-    jobs: int | None = 1,
+    n_jobs: int | None = 1,
     batch_size: int = BATCH_SIZE,
+    jobs: int | None = UNSET,
 ) -> pd.DataFrame:
     """Tag the texts of ``df[column]``; return a new DataFrame with the tags added.
 
@@ -64,10 +66,10 @@ def tag_frame(
         Also add ``alternatives``: the ``k`` most probable ``(label, probability)`` pairs.
     min_score : float, optional
         Abstain below this probability: no topic, status ``low_score``, the score is kept.
-    jobs : int, optional
+    n_jobs : int, optional
         Worker processes for large frames (None: every core). The default, 1, predicts in
         this process: the right choice inside a framework that runs partitions in parallel
-        itself, such as Dask's ``map_partitions``.
+        itself, such as Dask's ``map_partitions``. (``jobs`` is its deprecated old name.)
 
     Returns
     -------
@@ -92,7 +94,7 @@ def tag_frame(
 
     check_top_k(top_k)
     check_min_score(min_score)
-    workers = resolve_jobs(jobs)
+    workers = resolve_jobs(renamed("jobs", "n_jobs", jobs, n_jobs, 1))
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, not {type(df).__name__}")
     columns = list(df.columns)

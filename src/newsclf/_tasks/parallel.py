@@ -21,7 +21,7 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
@@ -61,7 +61,7 @@ def score_batches(
     *,
     top_k: int | None = None,
     jobs: int = 1,
-) -> Iterator[tuple[B, Scores]]:
+) -> Generator[tuple[B, Scores], None, None]:
     """Yield ``(batch, scores of texts_of(batch))`` for every batch, in order.
 
     ``jobs=1`` predicts in this process. Otherwise up to ``jobs`` worker processes predict

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .._deprecations import UNSET, renamed
 from .._errors import OutputError
 from .._io.atomic import atomic_write, check_output_path
 from .._io.formats import output_format as pick_format
@@ -152,9 +153,10 @@ def tag_file(
     top_k: int | None = None,
     min_score: float | None = None,
     strict: bool = False,
-    jobs: int | None = None,
+    n_jobs: int | None = None,
     quiet: bool = True,
     batch_size: int = BATCH_SIZE,
+    jobs: int | None = UNSET,
 ) -> TagSummary:
     """Tag every record of ``source`` and write them, in order, to ``output``.
 
@@ -180,9 +182,9 @@ def tag_file(
     strict : bool
         Raise a :class:`DataError` naming file and line at the first unreadable record,
         instead of marking it with a status (see :class:`Status`).
-    jobs : int, optional
+    n_jobs : int, optional
         Worker processes predicting batches while this one reads and writes; default: every
-        core. ``1`` predicts in this process.
+        core. ``1`` predicts in this process. (``jobs`` is its deprecated old name.)
     quiet : bool
         No progress bar (which shows only when stderr is a terminal anyway).
     sep, header, quoting
@@ -193,9 +195,10 @@ def tag_file(
     TagSummary
         How many rows were read, tagged, repaired, empty, unreadable and abstained.
     """
+    n_jobs = renamed("jobs", "n_jobs", jobs, n_jobs, None)
     check_top_k(top_k)
     check_min_score(min_score)
-    workers = resolve_jobs(jobs)
+    workers = resolve_jobs(n_jobs)
     to_stdout = output is None or str(output) == "-"
     out_fmt = pick_format(None if to_stdout else str(output), output_format)
     if out_fmt == "parquet":

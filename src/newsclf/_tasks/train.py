@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import warnings
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from .._deprecations import UNSET, renamed
 from .._errors import DataError
 from .._io.tables import LabeledData, TableOptions, read_labeled
 from .._model.classifier import NewsClassifier
@@ -88,13 +89,15 @@ def train(
     text_col: str = "text",
     label_col: str = "label",
     test_size: float = 0.2,
-    seed: int = 0,
+    random_state: int = 0,
     sep: str | None = None,
     header: bool = True,
     quoting: bool = True,
     tune_candidates: int = 0,
-    jobs: int | None = 1,
+    n_jobs: int | None = 1,
     label_descriptions: Mapping[str, str] | None = None,
+    seed: int = UNSET,
+    jobs: int | None = UNSET,
     **params: Any,
 ) -> TrainResult:
     """Train a :class:`NewsClassifier` on a labeled CSV/TSV file or DataFrame.
@@ -107,8 +110,12 @@ def train(
 
     ``tune_candidates=N`` first searches ``N`` settings (the defaults and a seeded sample of
     :data:`~newsclf._tuning.SEARCH_SPACE`, less any setting given in ``params``) by 3-fold
-    cross-validated macro-F1 on the training rows only, then fits with the best; ``jobs``
-    scores candidates in parallel. The search is in ``TrainResult.tuning`` and the card.
+    cross-validated macro-F1 on the training rows only, then fits with the best; ``n_jobs``
+    scores candidates in parallel (``None`` or -1: every core). The search is in
+    ``TrainResult.tuning`` and the card.
+
+    ``random_state`` seeds the split, the search and the model. ``seed`` and ``jobs`` are the
+    old names of ``random_state`` and ``n_jobs`` (deprecated; they go in 0.4).
 
     ``label_descriptions`` maps labels to one-line descriptions, kept in the card and shown
     by :func:`topics` and ``newsclf info`` (a label the data lacks is an error).
@@ -119,6 +126,8 @@ def train(
         The file or frame cannot be used: missing columns, bad encoding, empty, fewer than 2
         labels, a label with fewer than 2 examples. The message names file, line and column.
     """
+    seed = renamed("seed", "random_state", seed, random_state, 0)
+    n_jobs = renamed("jobs", "n_jobs", jobs, n_jobs, 1)
     if not 0.0 <= test_size < 1.0:
         raise ValueError(f"test_size must be in [0, 1), not {test_size}")
     if text_col == label_col:
@@ -132,7 +141,7 @@ def train(
         x_train, y_train = labeled.texts, labeled.labels
     tuning = None
     if tune_candidates:
-        tuning = _tune(x_train, y_train, tune_candidates, seed, jobs, fixed=params)
+        tuning = _tune(x_train, y_train, tune_candidates, seed, n_jobs, fixed=params)
         params = {**tuning.best_params, **params}
     model = NewsClassifier(**{"random_state": seed, **params}).fit(x_train, y_train)
     if test_size > 0:
@@ -150,7 +159,7 @@ def train(
 
 def _tune(
     texts: list[str],
-    labels: list[object],
+    labels: Sequence[object],
     candidates: int,
     seed: int,
     jobs: int | None,
@@ -164,7 +173,9 @@ def _tune(
             f"cross-validation, but label {rarest!r} has {count}"
         )
     space = {k: v for k, v in SEARCH_SPACE.items() if k not in fixed}
-    return tune(texts, labels, candidates=candidates, folds=folds, seed=seed, jobs=jobs, search_space=space)
+    return tune(
+        texts, labels, candidates=candidates, folds=folds, random_state=seed, n_jobs=jobs, search_space=space
+    )
 
 
 def evaluate(

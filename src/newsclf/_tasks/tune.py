@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import GridSearchCV, ParameterSampler, StratifiedKFold
 
+from .._deprecations import UNSET, renamed
 from .._model.classifier import NewsClassifier
 
 __all__ = ["SEARCH_SPACE", "TuneResult", "tune"]
@@ -67,9 +68,11 @@ def tune(
     *,
     candidates: int = 12,
     folds: int = 3,
-    seed: int = 0,
-    jobs: int | None = 1,
+    random_state: int = 0,
+    n_jobs: int | None = 1,
     search_space: dict[str, list[Any]] | None = None,
+    seed: int = UNSET,
+    jobs: int | None = UNSET,
 ) -> TuneResult:
     """Score the defaults and ``candidates - 1`` random settings; return them, best first.
 
@@ -81,13 +84,17 @@ def tune(
         How many settings to score, the defaults included.
     folds : int
         Folds of the stratified cross-validation (each label needs at least this many rows).
-    seed : int
+    random_state : int
         Seed of the sample of settings, of the folds and of the models.
-    jobs : int or None
+    n_jobs : int or None
         Candidates scored in parallel (``None`` or -1: every core).
     search_space : dict, optional
         Values to try per setting; default :data:`SEARCH_SPACE`.
+    seed, jobs
+        Deprecated old names of ``random_state`` and ``n_jobs`` (they go in 0.4).
     """
+    seed = renamed("seed", "random_state", seed, random_state, 0)
+    n_jobs = renamed("jobs", "n_jobs", jobs, n_jobs, 1)
     if candidates < 1:
         raise ValueError(f"candidates must be at least 1, not {candidates}")
     space = SEARCH_SPACE if search_space is None else search_space
@@ -104,14 +111,14 @@ def tune(
         [{k: [v] for k, v in params.items()} for params in tried],
         scoring="f1_macro",
         cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
-        n_jobs=jobs,
+        n_jobs=-1 if n_jobs is None else n_jobs,  # GridSearchCV reads None as 1
         refit=False,
         error_score="raise",
     )
     search.fit(list(texts), np.asarray([str(label) for label in labels]))
     results = search.cv_results_
     order = np.argsort(-results["mean_test_score"], kind="stable")  # ties: the defaults first
-    scored = [
+    scored: list[dict[str, Any]] = [
         {
             "params": dict(results["params"][i]),
             "mean": float(results["mean_test_score"][i]),
@@ -119,4 +126,5 @@ def tune(
         }
         for i in order
     ]
-    return TuneResult(scored[0]["params"], scored[0]["mean"], scored, folds)
+    best = scored[0]
+    return TuneResult(dict(best["params"]), float(best["mean"]), scored, folds)
