@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .._version import versions
+from .params import params_to_json
 
 if TYPE_CHECKING:
     from .classifier import NewsClassifier
@@ -49,7 +50,7 @@ def fit_card(model: NewsClassifier, texts: Sequence[str], labels: Sequence[objec
         "labels": [str(c) for c in model.classes_],
         "label_descriptions": {},
         "training_data": data_fingerprint(texts, labels),
-        "hyperparameters": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(params.items())},
+        "hyperparameters": params_to_json(dict(sorted(params.items()))),
         "n_features": model.features_.n_features,
         "metrics": None,
         "sources": [],
