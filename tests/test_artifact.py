@@ -272,6 +272,52 @@ def test_golden_model_file_predicts_as_recorded():
 
 
 def test_every_hyperparameter_is_validated_at_load():
-    from newsclf._model.fileformat import _PARAM_CHECKS
+    from newsclf._model.params import PARAMETER_RULES
 
-    assert set(_PARAM_CHECKS) == set(NewsClassifier().get_params())
+    assert set(PARAMETER_RULES) == set(NewsClassifier().get_params())
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("min_df", 0), ("word_ngram_range", [2, 1]), ("char_weight", -2), ("class_weight", {"sport": 2.0}),
+     ("random_state", -1), ("max_iter", 0), ("min_df", 1.5), ("C", 0)],
+)  # fmt: skip
+def test_stored_hyperparameters_are_judged_by_the_rules_fit_applies(tiny_model_path, tmp_path, name, value):
+    from newsclf._model.params import PARAMETER_RULES
+
+    def edit(data):
+        spec = json.loads(data)
+        spec["params"][name] = value
+        return json.dumps(spec).encode()
+
+    bad = _craft(tiny_model_path, tmp_path / "crafted.newsclf", {"model.json": edit})
+    expected = f"corrupt model file: 'model.json' has an invalid {name}: {value!r} "
+    expected += f"(must be {PARAMETER_RULES[name].allowed})"
+    with pytest.raises(ArtifactError, match=re.escape(expected)):
+        load_model(bad)
+
+
+@pytest.mark.parametrize("min_df", [0.05, 0.5, 1.0])
+def test_a_float_min_df_round_trips_as_a_float(corpus, tmp_path, min_df):
+    model = NewsClassifier(min_df=min_df).fit(corpus.text, corpus.label)
+    with zipfile.ZipFile(model.save(tmp_path / "share.newsclf")) as archive:
+        spec = json.loads(archive.read("model.json"))
+    assert spec["params"]["min_df"] == spec["features"]["min_df"] == min_df
+    assert isinstance(spec["features"]["min_df"], float)  # not int(min_df), which gave 0 for 0.5
+    loaded = load_model(tmp_path / "share.newsclf")
+    assert type(loaded.min_df) is float and type(loaded.features_.min_df) is float
+    assert loaded.get_params() == model.get_params()
+    assert loaded.features_.vocabularies_ == model.features_.vocabularies_
+    assert np.array_equal(loaded.predict_proba(PROBES), model.predict_proba(PROBES))
+
+
+def test_min_df_one_and_one_point_zero_are_different_settings(tiny_model_path, tmp_path):
+    # 1 keeps terms in one text, 1.0 only terms in every text: stored twice, they must agree in type.
+    def edit(data):
+        spec = json.loads(data)
+        spec["features"]["min_df"] = 1.0
+        return json.dumps(spec).encode()
+
+    bad = _craft(tiny_model_path, tmp_path / "crafted.newsclf", {"model.json": edit})
+    with pytest.raises(ArtifactError, match=re.escape("gives min_df as 1 and as 1.0")):
+        load_model(bad)

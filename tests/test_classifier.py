@@ -120,8 +120,12 @@ def test_rejects_non_text_input(tiny_model):
 
 
 def test_fit_needs_two_labels_and_matching_lengths():
-    with pytest.raises(ValueError, match="at least 2 distinct labels"):
+    with pytest.raises(ValueError, match=r"at least 2 distinct labels .*; y has only one class \('x'\)"):
         NewsClassifier().fit(["a b", "c d"], ["x", "x"])
+    with pytest.raises(ValueError, match=r"at least 2 distinct labels .*; y has no labels"):
+        NewsClassifier().fit([], [])
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        NewsClassifier().fit(["a b", "c d"], None)
     with pytest.raises(ValueError, match="2 texts but y has 1"):
         NewsClassifier().fit(["a b", "c d"], ["x"])
 
@@ -163,3 +167,106 @@ def test_learned_arrays_are_frozen_and_replacing_them_takes_effect(corpus):
         model.coef_[0, 0] = 1.0
     model.coef_ = -model.coef_
     assert not np.allclose(model.predict_proba(["Crude oil climbs"]), before)
+
+
+# -- 2-d input: one text column is taken, anything else refused -----------------------------
+def test_one_column_dataframe_or_array_is_taken_as_its_column(tiny_model, corpus):
+    import pandas as pd
+
+    frame = pd.DataFrame({"headline": ["Striker signs for club", "Crude oil prices climb", "Flu vaccine"]})
+    expected = tiny_model.predict(frame.headline)
+    assert len(expected) == 3
+    column = frame[["headline"]]
+    for X in (column, column.to_numpy(), np.asarray(column, dtype=str)):
+        assert list(tiny_model.predict(X)) == list(expected)
+        np.testing.assert_array_equal(tiny_model.predict_proba(X), tiny_model.predict_proba(frame.headline))
+        np.testing.assert_array_equal(
+            tiny_model.decision_function(X), tiny_model.decision_function(frame.headline)
+        )
+    refit = NewsClassifier(min_df=1).fit(corpus[["text"]], corpus.label)
+    np.testing.assert_array_equal(refit.coef_, tiny_model.coef_)
+
+
+def test_column_transformer_in_a_pipeline_feeds_one_column(corpus):
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+
+    frame = corpus.rename(columns={"text": "headline"}).assign(source="wire")
+    pipeline = make_pipeline(
+        ColumnTransformer([("headline", "passthrough", ["headline"])]), NewsClassifier(min_df=1)
+    ).fit(frame, frame.label)
+    probes = pd.DataFrame({"headline": ["Coach signs striker", "Oil output deal"], "source": "web"})
+    assert list(pipeline.predict(probes)) == ["sport", "energy"]
+    assert pipeline.score(frame, frame.label) > 0.9
+
+
+@pytest.mark.parametrize("method", ["fit", "predict", "predict_proba", "decision_function"])
+def test_other_2d_input_is_refused_clearly(tiny_model, corpus, method):
+    import pandas as pd
+
+    def call(X):
+        if method == "fit":
+            return NewsClassifier().fit(X, ["sport", "energy"])
+        return getattr(tiny_model, method)(X)
+
+    two = pd.DataFrame({"headline": ["a b", "c d"], "source": ["x", "y"]})
+    with pytest.raises(ValueError, match=r"X has 2 columns \('headline', 'source'\); NewsClassifier"):
+        call(two)
+    with pytest.raises(ValueError, match="X has 2 columns; NewsClassifier takes one column of texts"):
+        call(two.to_numpy())
+    with pytest.raises(ValueError, match=r"X has 3 dimensions \(2, 1, 1\)"):
+        call(np.array([[["a"]], [["b"]]]))
+    with pytest.raises(ValueError, match="X has 0 columns"):
+        call(np.empty((2, 0), dtype=object))
+    with pytest.raises(TypeError, match="X is a sparse matrix"):
+        import scipy.sparse as sp
+
+        call(sp.csr_matrix(np.eye(2)))
+    with pytest.raises(TypeError, match="X must be an iterable of texts, not a 0-d ndarray"):
+        call(np.array("one text"))
+    with pytest.raises(TypeError, match=r"X\[0\] is float64, not str"):
+        call(np.zeros((2, 1)))
+
+
+def test_a_column_vector_of_labels_is_taken_with_scikit_learns_warning(corpus, tiny_model):
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        model = NewsClassifier(min_df=1).fit(corpus.text, corpus[["label"]])
+    np.testing.assert_array_equal(model.coef_, tiny_model.coef_)
+    with pytest.raises(
+        ValueError, match=r"y has 2 columns \('label', 'text'\); NewsClassifier takes one column of labels"
+    ):
+        NewsClassifier(min_df=1).fit(corpus.text, corpus[["label", "text"]])
+
+
+# -- unfitted ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.predict(["x"]),
+        lambda m: m.predict_proba(["x"]),
+        lambda m: m.decision_function(["x"]),
+        lambda m: m.score(["x"], ["y"]),
+        lambda m: m.explain("x"),
+        lambda m: m.explain("x", label="sport"),
+    ],
+    ids=["predict", "predict_proba", "decision_function", "score", "explain", "explain_label"],
+)
+def test_an_unfitted_model_raises_not_fitted_error(call):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="This NewsClassifier instance is not fitted yet"):
+        call(NewsClassifier())
+
+
+def test_predicting_leaves_the_estimator_dict_unchanged(corpus, tiny_model, tiny_model_path):
+    import pickle
+
+    from newsclf import load_model
+
+    for model in (tiny_model, load_model(tiny_model_path), pickle.loads(pickle.dumps(tiny_model))):
+        before = dict(vars(model))
+        model.predict(corpus.text[:3])
+        assert vars(model) == before

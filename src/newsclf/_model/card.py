@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .._version import versions
+from .params import params_to_json
 
 __all__ = ["data_fingerprint", "fit_card"]
 
@@ -63,7 +64,7 @@ def fit_card(
         "labels": [str(c) for c in classes],
         "label_descriptions": {},
         "training_data": data_fingerprint(texts, labels),
-        "hyperparameters": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(params.items())},
+        "hyperparameters": params_to_json(dict(sorted(params.items()))),
         "n_features": n_features,
         "metrics": None,
         "sources": [],

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .card import fit_card
 from .features import FEATURE_PARAMS, TextFeatures
+from .params import check_params
 
 __all__ = ["Contribution", "NewsClassifier"]
 
@@ -31,10 +35,48 @@ class Contribution:
     weight: float
 
 
+def _one_column(X: Any, *, where: str, what: str = "texts") -> Any:
+    """Return 1-d input as it is and the one column of 2-d input (a DataFrame, an array).
+
+    A ``ColumnTransformer`` given ``["headline"]`` passes a one-column DataFrame, and arrays
+    of shape ``(n, 1)`` are common: iterating those would yield the column name, or rows.
+    Any other 2-d input is refused: which column holds the ``what`` is the caller's choice.
+    """
+    if sp.issparse(X):
+        raise TypeError(f"{where} is a sparse matrix; NewsClassifier takes {what}, not numeric features")
+    if hasattr(X, "__array__") and not hasattr(X, "__iter__"):  # an array-like that only converts
+        X = np.asarray(X)
+    shape = getattr(X, "shape", None)
+    if not isinstance(shape, tuple) or len(shape) == 1:
+        return X
+    if len(shape) == 0:
+        raise TypeError(f"{where} must be an iterable of {what}, not a 0-d {type(X).__name__}")
+    if len(shape) > 2:
+        raise ValueError(f"{where} has {len(shape)} dimensions {shape}; pass one column of {what}")
+    if shape[1] != 1:
+        columns = getattr(X, "columns", None)
+        columns = [] if columns is None else list(columns)
+        named = f" ({', '.join(map(repr, columns[:5]))}{', ...' if len(columns) > 5 else ''})"
+        example = " (e.g. df['headline'], or ['headline'] in a ColumnTransformer)" if what == "texts" else ""
+        raise ValueError(
+            f"{where} has {shape[1]} columns{named if columns else ''}; NewsClassifier takes one "
+            f"column of {what}: pass that column alone{example}"
+        )
+    if hasattr(X, "iloc"):  # pandas
+        return X.iloc[:, 0]
+    return np.asarray(X)[:, 0]
+
+
 def as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
+    """Return ``X`` as a list of str, checking every item.
+
+    ``X`` is an iterable of str (a list, a pandas Series, a 1-d array) or 2-d input with
+    exactly one column (a one-column DataFrame, an array of shape ``(n, 1)``), whose column
+    is taken. A single string, other 2-d input and non-string items are refused.
+    """
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{where} must be an iterable of strings, not a single {type(X).__name__}")
-    texts = list(X)
+    texts = list(_one_column(X, where=where))
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"{where}[{i}] is {type(text).__name__}, not str")
@@ -50,8 +92,19 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 
 
 def _as_labels(y: Iterable[object]) -> np.ndarray:
-    """Labels as an int array when they are all integers, else as strings."""
-    values = list(y)
+    """Labels as an int array when they are all integers, else as strings.
+
+    A column vector (shape ``(n, 1)``) is taken as its column, with scikit-learn's warning.
+    """
+    shape = getattr(y, "shape", None)
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change the shape "
+            "of y to (n_samples,), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=3,
+        )
+    values = list(_one_column(y, where="y", what="labels"))
     if values and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
         return np.asarray(values, dtype=np.int64)
     return np.asarray([str(v) for v in values])
@@ -106,8 +159,10 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         Word n-gram range.
     char_ngram_range : tuple of int, default=(3, 5)
         Character n-gram range (within word boundaries).
-    min_df : int, default=2
-        Minimum number of training texts a term must appear in.
+    min_df : int or float, default=2
+        Keep only terms that appear in at least ``min_df`` training texts (an int >= 1) or
+        in at least this share of them (a float in (0, 1]), in both feature blocks; this is
+        scikit-learn's ``CountVectorizer`` meaning. A block left without terms falls back to 1.
     sublinear_tf : bool, default=True
         Use ``1 + log(tf)`` term weighting.
     char_weight : float, default=1.0
@@ -115,11 +170,20 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
     C : float, default=0.5
         Inverse L2 regularisation strength of the SVM.
     class_weight : {"balanced"} or None, default="balanced"
-        Re-weight classes inversely to their frequency (helps rare labels' recall).
+        Re-weight classes inversely to their frequency (helps rare labels' recall). A dict
+        of per-label weights is refused by ``fit``: a ``.newsclf`` model file cannot store
+        one (its labels may be ints, which JSON object keys cannot be).
     max_iter : int, default=1000
         Iteration limit of the liblinear solver.
-    random_state : int, default=0
-        Seed of the solver's coordinate order and of the calibration split.
+    random_state : int or None, default=0
+        Seed of the solver's coordinate order and of the calibration split, in
+        ``[0, 2**32 - 1]``; None draws a fresh one on each fit. A numpy ``RandomState`` is
+        refused by ``fit``: a model file cannot store one, and it would make refits differ.
+
+    ``fit`` validates every parameter (rules in :mod:`newsclf._model.params`), raising
+    scikit-learn's ``InvalidParameterError`` (a ``ValueError`` and a ``TypeError``) that
+    names the parameter, its value and what is allowed. The model-file loader applies the
+    same rules, so whatever ``fit`` accepts can be saved and loaded.
 
     Attributes
     ----------
@@ -141,13 +205,13 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         self,
         word_ngram_range: tuple[int, int] = (1, 2),
         char_ngram_range: tuple[int, int] = (3, 5),
-        min_df: int = 2,
+        min_df: float = 2,
         sublinear_tf: bool = True,
         char_weight: float = 1.0,
         C: float = 0.5,
         class_weight: str | None = "balanced",
         max_iter: int = 1000,
-        random_state: int = 0,
+        random_state: int | None = 0,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -169,14 +233,27 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Iterable[str], y: Iterable[object]) -> NewsClassifier:
         """Fit on texts ``X`` with labels ``y``; return self.
 
-        Integer labels stay integers; any other labels are converted to strings.
+        ``X`` is an iterable of str or a one-column DataFrame or array. Integer labels stay
+        integers; any other labels are converted to strings.
+
+        Raises
+        ------
+        InvalidParameterError
+            A hyperparameter is not allowed (see the class docstring).
         """
+        # newsclf's own check, not scikit-learn's `_fit_context`: it must run even under
+        # `sklearn.set_config(skip_parameter_validation=True)`, since the model file relies
+        # on it (see the docstring of newsclf._model.params for the full reasons).
+        check_params(self.get_params(deep=False), type(self).__name__)
+        if y is None:  # scikit-learn's wording, which its estimator checks look for
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         texts = as_texts(X)
         labels = _as_labels(y)
         if len(labels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:
-            raise ValueError("need at least 2 distinct labels to fit a classifier")
+            found = f"only one class ({labels[0].item()!r})" if len(labels) else "no labels"
+            raise ValueError(f"need at least 2 distinct labels to fit a classifier; y has {found}")
         features = TextFeatures(**{name: getattr(self, name) for name in FEATURE_PARAMS}).fit(texts)
         X = features.transform(texts)
         linear = self._linear().fit(X, labels)
@@ -185,6 +262,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = linear.classes_
         self.coef_ = _read_only(linear.coef_ / self.temperature_)
         self.intercept_ = _read_only(np.atleast_1d(linear.intercept_) / self.temperature_)
+        self._coef_t()  # built now, so predicting leaves the estimator's __dict__ unchanged
         self.n_iter_ = int(np.max(linear.n_iter_))
         self.card_ = fit_card(self.get_params(), self.classes_, features.n_features, texts, labels)
         self.card_["score_temperature"] = self.temperature_
@@ -221,13 +299,20 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         return scores.ravel() if scores.shape[1] == 1 else scores
 
     def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state.pop("_coef_t_cache", None)  # derived; rebuilt on first use
+        # A copy: object.__getstate__ returns the live __dict__, which pop() would change.
+        state: dict[str, Any] = dict(super().__getstate__())
+        state.pop("_coef_t_cache", None)  # derived; rebuilt on unpickling
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "coef_" in state:
+            self._coef_t()
 
     def _coef_t(self) -> np.ndarray:
         # sparse @ dense wants a C-ordered right operand; coef_.T is not, and scipy would copy
-        # all of it on every call. Keep one contiguous copy per coefficient array.
+        # all of it on every call. Keep one contiguous copy per coefficient array, built when
+        # coef_ is set by fit, load or unpickling (and here again if coef_ is replaced).
         cached = getattr(self, "_coef_t_cache", None)
         if cached is None or cached[0] is not self.coef_:
             cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
@@ -244,7 +329,8 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Return the most probable label of each text."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # first: raises NotFittedError before classes_ is read
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def explain(self, text: str, n: int = 10, *, label: str | None = None) -> list[Contribution]:
         """Return the ``n`` terms of ``text`` that pushed hardest towards ``label``.
@@ -300,6 +386,7 @@ def new_from_state(
     model.classes_ = np.asarray(list(classes))
     model.coef_ = _read_only(coef)
     model.intercept_ = _read_only(intercept)
+    model._coef_t()
     model.card_ = card
     temperature = card.get("score_temperature", 1.0)  # informational: already in coef_
     model.temperature_ = float(temperature) if isinstance(temperature, (int, float)) else 1.0

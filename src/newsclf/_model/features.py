@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .ngrams import NgramCounter, char_document_frequencies
 
-__all__ = ["BLOCKS", "FEATURE_PARAMS", "MAX_TEXT_CHARS", "TextFeatures"]
+__all__ = ["BLOCKS", "FEATURE_PARAMS", "MAX_TEXT_CHARS", "TextFeatures", "min_document_count"]
 
 #: Word tokens of one or more word characters: keeps "a", "3", "5G", "F1".
 WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -32,6 +33,35 @@ FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "min_df", "sublinear_t
 
 #: Feature blocks in the order they are stacked.
 BLOCKS = ("word", "char")
+
+
+def _pair(ngram_range: Sequence[int]) -> tuple[int, int]:
+    """Return an n-gram range as two Python ints (numpy integers would not go into JSON)."""
+    low, high = ngram_range
+    return int(low), int(high)
+
+
+def _min_df_value(min_df: float) -> int | float:
+    """Return ``min_df`` as a Python int (a count of texts) or float (a share of them)."""
+    return int(min_df) if isinstance(min_df, Integral) else float(min_df)
+
+
+def _min_df_tries(min_df: int | float) -> tuple[int | float, ...]:
+    """``min_df`` and then 1, the fallback when no term reaches ``min_df`` (1 only once).
+
+    An int and a float are different settings (1 is one text, 1.0 is every text), so they are
+    told apart by type, not compared by value.
+    """
+    return (min_df,) if isinstance(min_df, int) and min_df == 1 else (min_df, 1)
+
+
+def min_document_count(min_df: int | float, n_texts: int) -> int | float:
+    """Return the fewest texts a term must occur in to be kept, as ``CountVectorizer`` does.
+
+    An int ``min_df`` is that count; a float is a share of the ``n_texts`` training texts
+    (compared as ``df >= min_df * n_texts``, unrounded, exactly as scikit-learn does).
+    """
+    return min_df if isinstance(min_df, Integral) else min_df * n_texts
 
 
 def _normalize_rows(matrix: sp.csr_matrix) -> None:
@@ -70,8 +100,10 @@ class TextFeatures:
     word_ngram_range, char_ngram_range : tuple of int
         N-gram ranges of the word block and of the character block (``char_wb``: n-grams
         inside word boundaries, padded with a space).
-    min_df : int
-        Keep only terms seen in at least this many training texts.
+    min_df : int or float
+        Keep only terms seen in at least this many training texts (an int) or in at least
+        this share of them (a float in (0, 1]), in both blocks, as scikit-learn's
+        ``CountVectorizer`` reads ``min_df``. A block where no term is kept falls back to 1.
     sublinear_tf : bool
         Use ``1 + log(tf)`` instead of raw term counts.
     char_weight : float
@@ -83,15 +115,16 @@ class TextFeatures:
         *,
         word_ngram_range: tuple[int, int],
         char_ngram_range: tuple[int, int],
-        min_df: int,
+        min_df: float,
         sublinear_tf: bool,
         char_weight: float,
     ) -> None:
-        self.word_ngram_range = tuple(word_ngram_range)
-        self.char_ngram_range = tuple(char_ngram_range)
-        self.min_df = min_df
-        self.sublinear_tf = sublinear_tf
-        self.char_weight = char_weight
+        # Plain Python values: the settings go into JSON and decide int-versus-float meanings.
+        self.word_ngram_range = _pair(word_ngram_range)
+        self.char_ngram_range = _pair(char_ngram_range)
+        self.min_df = _min_df_value(min_df)
+        self.sublinear_tf = bool(sublinear_tf)
+        self.char_weight = float(char_weight)
 
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> dict[str, object]:
@@ -99,15 +132,15 @@ class TextFeatures:
         return {
             "word_ngram_range": list(self.word_ngram_range),
             "char_ngram_range": list(self.char_ngram_range),
-            "min_df": int(self.min_df),
+            "min_df": self.min_df,  # an int stays an int, a float (a share) a float
             "sublinear_tf": bool(self.sublinear_tf),
             "char_weight": float(self.char_weight),
         }
 
     def _specs(self) -> dict[str, _BlockSpec]:
         return {
-            "word": _BlockSpec("word", self.word_ngram_range),  # type: ignore[arg-type]
-            "char": _BlockSpec("char_wb", self.char_ngram_range),  # type: ignore[arg-type]
+            "word": _BlockSpec("word", self.word_ngram_range),
+            "char": _BlockSpec("char_wb", self.char_ngram_range),
         }
 
     # -- learning -------------------------------------------------------------------------
@@ -122,7 +155,7 @@ class TextFeatures:
                 continue
             # A small training set may leave no term at min_df; fall back to min_df=1 so
             # the block still exists rather than failing deep inside scikit-learn.
-            for min_df in dict.fromkeys((self.min_df, 1)):
+            for min_df in _min_df_tries(self.min_df):
                 vectorizer = TfidfVectorizer(
                     min_df=min_df, sublinear_tf=self.sublinear_tf, **spec.vectorizer_kwargs()
                 )
@@ -146,11 +179,13 @@ class TextFeatures:
         """Learn the character block's vocabulary and idf, exactly as ``TfidfVectorizer`` does.
 
         scikit-learn analyses every text n-gram by n-gram, the slowest part of training;
-        :func:`char_document_frequencies` cuts each distinct word once instead.
+        :func:`char_document_frequencies` cuts each distinct word once instead. ``min_df``
+        keeps terms by scikit-learn's rule (:func:`min_document_count`), as in the word block.
         """
         terms, df = char_document_frequencies([text.lower() for text in texts], self.char_ngram_range)
-        for min_df in dict.fromkeys((self.min_df, 1)):  # as for the word block, below
-            kept = sorted((term, count) for term, count in zip(terms, df.tolist()) if count >= min_df)
+        for min_df in _min_df_tries(self.min_df):  # as for the word block, below
+            low = min_document_count(min_df, len(texts))
+            kept = sorted((term, count) for term, count in zip(terms, df.tolist()) if count >= low)
             if kept:
                 break
         kept_df = np.array([count for _, count in kept], dtype=np.float64)
@@ -169,10 +204,10 @@ class TextFeatures:
     def _build_counter(self) -> None:
         self._counter = NgramCounter(
             self.vocabularies_["word"],
-            self.word_ngram_range,  # type: ignore[arg-type]
+            self.word_ngram_range,
             WORD_TOKEN_PATTERN,
             self.vocabularies_["char"],
-            self.char_ngram_range,  # type: ignore[arg-type]
+            self.char_ngram_range,
         )
 
     # -- pickling -------------------------------------------------------------------------

@@ -13,7 +13,9 @@ Nothing in it is executable: loading parses JSON and raw numeric arrays only, so
 untrusted source cannot run code, and the learned state does not depend on the scikit-learn
 version that wrote it. Every piece is validated (types, shapes, finiteness, consistency) before
 a model is built from it, so a damaged or crafted file fails at load with a clear message
-rather than later, at prediction time.
+rather than later, at prediction time. The hyperparameters are checked by the rules ``fit``
+applies (:mod:`newsclf._model.params`), and ``save_model`` checks them too, so a model that
+``fit`` accepted is never written to a file that then fails to load.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import os
 import zipfile
 import zlib
@@ -34,6 +35,7 @@ from .._errors import ArtifactError
 from .._io.atomic import atomic_write
 from .classifier import NewsClassifier, new_from_state
 from .features import BLOCKS, FEATURE_PARAMS, TextFeatures
+from .params import PARAMETER_RULES, check_params, is_valid, params_to_json, stored_value
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load_model", "save_model"]
 
@@ -56,7 +58,7 @@ def _json_bytes(obj: object) -> bytes:
 
 def _members(model: NewsClassifier) -> dict[str, bytes]:
     features: TextFeatures = model.features_
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
+    params = params_to_json(model.get_params())
     members = {
         "format.json": _json_bytes({"format": FORMAT_NAME, "version": FORMAT_VERSION}),
         "card.json": _json_bytes(model.card_),
@@ -77,12 +79,44 @@ def _members(model: NewsClassifier) -> dict[str, bytes]:
     return members
 
 
+def _same_setting(name: str, first: object, second: object) -> bool:
+    """Whether two values of a feature setting mean the same (``min_df`` 1 and 1.0 do not)."""
+    if name == "min_df" and isinstance(first, int) != isinstance(second, int):
+        return False
+    return first == second
+
+
+def _check_saveable(model: NewsClassifier) -> None:
+    """Raise if the ``.newsclf`` format cannot hold ``model``'s hyperparameters faithfully.
+
+    ``fit`` has checked them, but ``set_params`` may have changed them since.
+    """
+    params = model.get_params()
+    check_params(params, type(model).__name__)
+    fitted = model.features_.settings()
+    for name, value in params_to_json({k: params[k] for k in FEATURE_PARAMS}).items():
+        if not _same_setting(name, value, fitted[name]):
+            raise ValueError(
+                f"cannot save: {name} is {params[name]!r} but the model was fitted with "
+                f"{fitted[name]!r}; fit it again (or set {name} back) before saving"
+            )
+
+
 def save_model(model: NewsClassifier, path: str | os.PathLike[str], *, format: str = "newsclf") -> Path:
-    """Write ``model`` to exactly ``path`` (atomically) in the given format; return the path."""
+    """Write ``model`` to exactly ``path`` (atomically) in the given format; return the path.
+
+    Raises
+    ------
+    ValueError
+        The model is not fitted, the format is unknown, or (``"newsclf"``) a hyperparameter
+        is not allowed or was changed after ``fit``: nothing is written.
+    """
     if not hasattr(model, "coef_"):
         raise ValueError("cannot save an unfitted model: call fit() first")
     if format not in ("newsclf", "joblib"):
         raise ValueError(f"unknown format {format!r}; use 'newsclf' or 'joblib'")
+    if format == "newsclf":
+        _check_saveable(model)
     path = Path(path)
     if format == "joblib":
         import joblib
@@ -176,41 +210,21 @@ def _verified_members(reader: _Reader) -> dict[str, bytes]:
     return data
 
 
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _invalid(name: str, value: object) -> str | None:
+    """Describe what is wrong with a stored hyperparameter (a JSON value); None if allowed.
 
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _range(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(_whole(v) for v in value)
-        and 1 <= value[0] <= value[1] <= 20
-    )
-
-
-#: What each hyperparameter of a stored model may be.
-_PARAM_CHECKS: dict[str, Any] = {
-    "C": lambda v: _number(v) and v > 0,
-    "class_weight": lambda v: v in (None, "balanced"),
-    "max_iter": lambda v: _whole(v) and v > 0,
-    "random_state": lambda v: v is None or _whole(v),
-    "min_df": lambda v: _whole(v) and v >= 1,
-    "sublinear_tf": lambda v: isinstance(v, bool),
-    "char_weight": lambda v: _number(v) and 0 < v <= _MAX_WEIGHT,
-    "word_ngram_range": lambda v: _range(v),
-    "char_ngram_range": lambda v: _range(v),
-}
+    The rules are the ones ``fit`` applies (:data:`~newsclf._model.params.PARAMETER_RULES`).
+    """
+    if is_valid(name, stored_value(name, value)):
+        return None
+    return f"{name}: {value!r} (must be {PARAMETER_RULES[name].allowed})"
 
 
 def _check_params(reader: _Reader, params: dict[str, Any]) -> None:
     for name, value in params.items():
-        if not _PARAM_CHECKS[name](value):
-            raise reader.fail(f"'model.json' has an invalid {name}: {value!r}")
+        problem = _invalid(name, value)
+        if problem is not None:
+            raise reader.fail(f"'model.json' has an invalid {problem}")
 
 
 def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
@@ -223,9 +237,10 @@ def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, A
     if not isinstance(settings, dict) or set(settings) != set(FEATURE_PARAMS):
         raise reader.fail("'model.json' has malformed feature settings")
     for name in FEATURE_PARAMS:  # the same rules as the hyperparameters they come from
-        if not _PARAM_CHECKS[name](settings[name]):
-            raise reader.fail(f"'model.json' has an invalid feature setting {name}: {settings[name]!r}")
-        if name in params and params[name] != settings[name]:  # stored twice: must agree
+        problem = _invalid(name, settings[name])
+        if problem is not None:
+            raise reader.fail(f"'model.json' has an invalid feature setting {problem}")
+        if name in params and not _same_setting(name, params[name], settings[name]):  # stored twice
             raise reader.fail(f"'model.json' gives {name} as {params[name]!r} and as {settings[name]!r}")
     kinds = {type(c) for c in classes} if isinstance(classes, list) else set()
     if kinds not in ({str}, {int}) or len(set(classes)) != len(classes) or len(classes) < 2:
@@ -268,7 +283,7 @@ def _load_archive(reader: _Reader) -> NewsClassifier:
     if not isinstance(card, dict):
         raise reader.fail("'card.json' is not an object")
     features = TextFeatures.from_state(settings, vocabularies, idfs)
-    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    params = {name: stored_value(name, value) for name, value in params.items()}
     return new_from_state(params, features, classes, coef, intercept, card)
 
 
