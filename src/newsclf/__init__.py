@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from ._errors import ArtifactError, DataError, MissingDependencyError, NewsclfError, OutputError
     from ._io.records import Status
     from ._model.classifier import Contribution, NewsClassifier
+    from ._model.loading import bundled_model_path, load_model
     from ._tasks.calibration import CalibrationBin
-    from ._tasks.classify import Prediction, bundled_model_path, classify, load_model
+    from ._tasks.classify import Prediction, classify
     from ._tasks.evaluate import ClassScores, EvaluationReport
     from ._tasks.frame import tag_frame
     from ._tasks.tag import TagSummary, tag_file
@@ -41,9 +42,9 @@ _LAZY = {
     "NewsClassifier": "._model.classifier",
     "CalibrationBin": "._tasks.calibration",
     "Prediction": "._tasks.classify",
-    "bundled_model_path": "._tasks.classify",
+    "bundled_model_path": "._model.loading",
     "classify": "._tasks.classify",
-    "load_model": "._tasks.classify",
+    "load_model": "._model.loading",
     "ClassScores": "._tasks.evaluate",
     "EvaluationReport": "._tasks.evaluate",
     "tag_frame": "._tasks.frame",

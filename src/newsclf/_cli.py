@@ -339,7 +339,8 @@ def _print_json(obj: Any) -> None:
 
 
 def _run_classify(args: argparse.Namespace) -> int:
-    from ._tasks.classify import classify, load_model
+    from ._model.loading import load_model
+    from ._tasks.classify import classify
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     predictions = classify(args.texts, top_k=args.top_k, min_score=args.min_score, model=model)
@@ -365,7 +366,7 @@ def _run_classify(args: argparse.Namespace) -> int:
 
 
 def _run_tag(args: argparse.Namespace) -> int:
-    from ._tasks.classify import load_model
+    from ._model.loading import load_model
     from ._tasks.tag import tag_file
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
@@ -477,7 +478,7 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from ._tasks.classify import load_model
+    from ._model.loading import load_model
     from ._tasks.train import evaluate
 
     _check_report(args)
@@ -498,7 +499,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    from ._tasks.classify import bundled_model_path, load_model
+    from ._model.loading import bundled_model_path, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     card = dict(model.card_)

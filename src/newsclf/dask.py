@@ -34,7 +34,7 @@ from typing import Any
 
 from ._errors import MissingDependencyError
 from ._model.classifier import NewsClassifier
-from ._tasks.classify import resolve_model
+from ._model.loading import resolve_model
 from ._tasks.frame import tag_frame
 
 try:

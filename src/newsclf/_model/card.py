@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,7 +15,7 @@ from .params import params_to_json
 __all__ = ["data_fingerprint", "fit_card"]
 
 
-def data_fingerprint(texts: Sequence[str], labels: Sequence[object]) -> dict[str, Any]:
+def data_fingerprint(texts: Sequence[str], labels: Collection[Any]) -> dict[str, Any]:
     r"""Summarise training data: rows, per-label counts and a sha256 of the (text, label) pairs.
 
     The hash is over the pairs in order, each as ``text \\t label \\n`` in UTF-8, so the same
@@ -44,7 +44,7 @@ def fit_card(
     classes: Sequence[object],
     n_features: int,
     texts: Sequence[str],
-    labels: Sequence[object],
+    labels: Collection[Any],
 ) -> dict[str, Any]:
     """Return the card of a freshly fitted model; training code adds metrics and sources.
 

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .card import fit_card
 from .features import FEATURE_PARAMS, TextFeatures
+from .fileformat import save_model
 from .params import check_params
 
 __all__ = ["Contribution", "NewsClassifier"]
@@ -355,7 +356,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         names = self.features_.feature_names()
         order = np.argsort(-weights, kind="stable")[: max(n, 0)]
         return [
-            Contribution(term=names[i][1], kind=names[i][0], weight=float(weights[k]))  # type: ignore[arg-type]
+            Contribution(term=names[i][1], kind=names[i][0], weight=float(weights[k]))
             for k, i in ((k, row.indices[k]) for k in order)
         ]
 
@@ -367,8 +368,6 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         load. ``"joblib"`` pickles the whole estimator: load such files only from sources
         you trust (``load_model(path, allow_pickle=True)``).
         """
-        from .fileformat import save_model
-
         return save_model(self, path, format=format)
 
 

@@ -67,7 +67,9 @@ def min_document_count(min_df: int | float, n_texts: int) -> int | float:
 def _normalize_rows(matrix: sp.csr_matrix) -> None:
     """Scale each row of a CSR matrix to unit L2 norm, in place (empty rows stay empty)."""
     lengths = np.diff(matrix.indptr)
-    squares = np.add.reduceat(matrix.data**2, matrix.indptr[:-1][lengths > 0]) if matrix.nnz else []
+    squares: np.ndarray | list[float] = (
+        np.add.reduceat(matrix.data**2, matrix.indptr[:-1][lengths > 0]) if matrix.nnz else []
+    )
     norms = np.ones(matrix.shape[0])
     norms[lengths > 0] = np.sqrt(squares)
     matrix.data /= np.repeat(norms, lengths)

@@ -26,18 +26,18 @@ import json
 import os
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .._errors import ArtifactError
 from .._io.atomic import atomic_write
-from .classifier import NewsClassifier, new_from_state
 from .features import BLOCKS, FEATURE_PARAMS, TextFeatures
 from .params import PARAMETER_RULES, check_params, is_valid, params_to_json, stored_value
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load_model", "save_model"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "FittedModel", "StoredModel", "read_model", "save_model"]
 
 FORMAT_NAME = "newsclf-model"
 FORMAT_VERSION = 1
@@ -56,7 +56,33 @@ def _json_bytes(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def _members(model: NewsClassifier) -> dict[str, bytes]:
+class FittedModel(Protocol):
+    """What the format stores of a fitted estimator (``NewsClassifier`` is one)."""
+
+    features_: TextFeatures
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+    card_: dict[str, Any]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the hyperparameters."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """The validated contents of a ``.newsclf`` file: what a fitted estimator is built from."""
+
+    params: dict[str, Any]
+    features: TextFeatures
+    classes: list[Any]
+    coef: np.ndarray
+    intercept: np.ndarray
+    card: dict[str, Any]
+
+
+def _members(model: FittedModel) -> dict[str, bytes]:
     features: TextFeatures = model.features_
     params = params_to_json(model.get_params())
     members = {
@@ -86,7 +112,7 @@ def _same_setting(name: str, first: object, second: object) -> bool:
     return first == second
 
 
-def _check_saveable(model: NewsClassifier) -> None:
+def _check_saveable(model: FittedModel) -> None:
     """Raise if the ``.newsclf`` format cannot hold ``model``'s hyperparameters faithfully.
 
     ``fit`` has checked them, but ``set_params`` may have changed them since.
@@ -102,7 +128,7 @@ def _check_saveable(model: NewsClassifier) -> None:
             )
 
 
-def save_model(model: NewsClassifier, path: str | os.PathLike[str], *, format: str = "newsclf") -> Path:
+def save_model(model: FittedModel, path: str | os.PathLike[str], *, format: str = "newsclf") -> Path:
     """Write ``model`` to exactly ``path`` (atomically) in the given format; return the path.
 
     Raises
@@ -231,7 +257,7 @@ def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, A
     if not isinstance(spec, dict):
         raise reader.fail("'model.json' is not an object")
     params, settings, classes = spec.get("params"), spec.get("features"), spec.get("classes")
-    if not isinstance(params, dict) or set(params) - set(NewsClassifier().get_params()):
+    if not isinstance(params, dict) or set(params) - set(PARAMETER_RULES):
         raise reader.fail("'model.json' has unknown or malformed hyperparameters")
     _check_params(reader, params)
     if not isinstance(settings, dict) or set(settings) != set(FEATURE_PARAMS):
@@ -242,7 +268,9 @@ def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, A
             raise reader.fail(f"'model.json' has an invalid feature setting {problem}")
         if name in params and not _same_setting(name, params[name], settings[name]):  # stored twice
             raise reader.fail(f"'model.json' gives {name} as {params[name]!r} and as {settings[name]!r}")
-    kinds = {type(c) for c in classes} if isinstance(classes, list) else set()
+    if not isinstance(classes, list):
+        raise reader.fail("'model.json' labels must be 2 or more distinct strings (or integers)")
+    kinds = {type(c) for c in classes}
     if kinds not in ({str}, {int}) or len(set(classes)) != len(classes) or len(classes) < 2:
         raise reader.fail("'model.json' labels must be 2 or more distinct strings (or integers)")
     return params, settings, classes
@@ -256,7 +284,7 @@ def _check_vocabulary(reader: _Reader, name: str, vocabulary: Any) -> list[str]:
     return vocabulary
 
 
-def _load_archive(reader: _Reader) -> NewsClassifier:
+def _load_archive(reader: _Reader) -> StoredModel:
     _check_header(reader)
     data = _verified_members(reader)
     params, settings, classes = _check_spec(reader, reader.json("model.json", data["model.json"]))
@@ -284,7 +312,7 @@ def _load_archive(reader: _Reader) -> NewsClassifier:
         raise reader.fail("'card.json' is not an object")
     features = TextFeatures.from_state(settings, vocabularies, idfs)
     params = {name: stored_value(name, value) for name, value in params.items()}
-    return new_from_state(params, features, classes, coef, intercept, card)
+    return StoredModel(params, features, classes, coef, intercept, card)
 
 
 def _sniff(path: Path) -> str:
@@ -300,13 +328,15 @@ def _sniff(path: Path) -> str:
     return "not a ZIP archive"
 
 
-def load_model(path: str | os.PathLike[str], *, allow_pickle: bool = False) -> NewsClassifier:
-    """Load a model saved by :meth:`NewsClassifier.save`.
+def read_model(path: str | os.PathLike[str], *, allow_pickle: bool = False) -> StoredModel | object:
+    """Read and validate a model file: a :class:`StoredModel`, or (joblib) the unpickled object.
 
     ``allow_pickle=True`` also accepts joblib files: only for files you trust, since
     unpickling can run arbitrary code.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ArtifactError(f"{path}: is a directory, not a model file")
     if not path.is_file():
         raise ArtifactError(f"{path}: no such model file")
     if not zipfile.is_zipfile(path):
@@ -322,13 +352,10 @@ def load_model(path: str | os.PathLike[str], *, allow_pickle: bool = False) -> N
         raise ArtifactError(f"{path}: corrupt or truncated model file ({exc})") from None
 
 
-def _load_joblib(path: Path) -> NewsClassifier:
+def _load_joblib(path: Path) -> object:
     import joblib
 
     try:
-        model = joblib.load(path)
+        return joblib.load(path)
     except Exception as exc:  # unpickling can fail in any way
         raise ArtifactError(f"{path}: could not load as a joblib file ({exc})") from None
-    if not isinstance(model, NewsClassifier):
-        raise ArtifactError(f"{path}: holds a {type(model).__name__}, not a NewsClassifier")
-    return model

@@ -81,10 +81,10 @@ def char_document_frequencies(
     df = np.zeros(len(terms), dtype=np.int64)
     for start in range(0, len(words_per_text), chunk):
         part = words_per_text[start : start + chunk]
-        ids = np.fromiter(map(words.__getitem__, chain.from_iterable(part)), dtype=np.int64)
+        word_ids = np.fromiter(map(words.__getitem__, chain.from_iterable(part)), dtype=np.int64)
         lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
         texts_words = sp.csr_matrix(
-            (np.ones(len(ids)), ids, np.concatenate(([0], np.cumsum(lengths)))),
+            (np.ones(len(word_ids)), word_ids, np.concatenate(([0], np.cumsum(lengths)))),
             shape=(len(part), len(words)),
         )
         present = texts_words @ word_terms  # one nonzero per (text, n-gram) pair
@@ -186,8 +186,11 @@ class NgramCounter:
 
     def _clear(self) -> None:
         self._ids: dict[str, int] = {}
-        self._char_ptr, self._char_cols, self._char_counts = [0], [], []
-        self._token_ptr, self._tokens = [0], []
+        self._char_ptr: list[int] = [0]
+        self._char_cols: list[int] = []
+        self._char_counts: list[int] = []
+        self._token_ptr: list[int] = [0]
+        self._tokens: list[int] = []
         self._char_matrix: sp.csr_matrix | None = None
         self._token_arrays: tuple[np.ndarray, np.ndarray] | None = None
 

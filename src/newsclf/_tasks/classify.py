@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import numbers
 import os
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import overload
 
 import numpy as np
 
 from .._model.classifier import NewsClassifier, as_texts
-from .._model.fileformat import load_model as _load_file
+from .._model.loading import bundled_model_path, load_model, resolve_model
 
 __all__ = [
     "BATCH_SIZE",
@@ -31,10 +28,6 @@ __all__ = [
     "resolve_model",
     "score_texts",
 ]
-
-_BUNDLED_NAME = "default.newsclf"
-_bundled: NewsClassifier | None = None
-_bundled_lock = threading.Lock()
 
 #: Texts classified per internal batch: bounds memory for large iterables and files.
 BATCH_SIZE = 4096
@@ -90,26 +83,6 @@ class Scores:
 
     def __len__(self) -> int:
         return len(self.best)
-
-
-def bundled_model_path() -> Path:
-    """Return the path of the model file shipped inside the package."""
-    return Path(str(resources.files("newsclf") / "models" / _BUNDLED_NAME))
-
-
-def load_model(path: str | os.PathLike[str] | None = None, *, allow_pickle: bool = False) -> NewsClassifier:
-    """Load a saved model, or the bundled default model when ``path`` is None.
-
-    The bundled model is read once and cached; a path is read on every call.
-    ``allow_pickle=True`` also accepts joblib files: only for files you trust.
-    """
-    global _bundled
-    if path is not None:
-        return _load_file(path, allow_pickle=allow_pickle)
-    with _bundled_lock:
-        if _bundled is None:
-            _bundled = _load_file(bundled_model_path())
-        return _bundled
 
 
 def check_top_k(top_k: int | None) -> None:
@@ -192,14 +165,6 @@ def predictions_from_scores(
     return [
         Prediction(lab, v, tuple(alt)) for lab, v, alt in zip(named.labels, named.scores, named.alternatives)
     ]
-
-
-def resolve_model(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClassifier:
-    if model is None:
-        return load_model()
-    if isinstance(model, NewsClassifier):
-        return model
-    return load_model(model)
 
 
 # A str is also an Iterable[str]: the first overload wins for it (mypy's overlap note is moot).

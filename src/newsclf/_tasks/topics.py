@@ -9,7 +9,7 @@ from .._errors import DataError
 from .._io.records import find_column
 from .._io.tables import TableOptions, read_table
 from .._model.classifier import NewsClassifier
-from .classify import resolve_model
+from .._model.loading import resolve_model
 
 __all__ = ["read_descriptions", "set_descriptions", "topics"]
 
