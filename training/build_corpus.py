@@ -201,9 +201,12 @@ def clean_labels(rows: pd.DataFrame) -> pd.Series:
 def build(data_dir: Path = DEFAULT_DATA) -> Corpus:
     """Assemble the corpus; raises :class:`SourceError` if a source is missing or changed."""
     rows = load_sources(data_dir)
-    rows = rows[rows.text != ""].copy()
-    rows["norm"] = rows.text.map(normalize)
     labels = pd.read_csv(ANNOTATIONS / "labels.csv", dtype=str, keep_default_na=False)
+    # Only rows that are judged or mappable can enter the corpus: skip normalising the rest.
+    judged_refs = set(labels.source + "\t" + labels.key)
+    usable = rows.source.isin(CLEAN.keys() | {"reuters"}) | (rows.source + "\t" + rows.key).isin(judged_refs)
+    rows = rows[usable & (rows.text != "")].copy()
+    rows["norm"] = rows.text.map(normalize)
 
     test = rows.merge(gold_labels(labels), on=["source", "key"])
     test = test[test.label != "skip"].assign(origin="annotated")

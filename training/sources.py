@@ -158,7 +158,8 @@ def _headlines(data_dir: Path, name: str) -> pd.DataFrame:
     """One of the v3 headline sources, keyed by the sha1 of its title."""
     path, signal, heldout_from = HEADLINE_SOURCES[name]
     rows = pd.read_csv(data_dir / path, dtype=str, keep_default_na=False)
-    keys = rows.title.map(ag_key)
+    # A comprehension, not .map(ag_key): 3M titles, a third of the time.
+    keys = pd.Series([hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in rows.title], index=rows.index)
     date = rows.date if "date" in rows else pd.Series("", index=rows.index)
     # Undated sources hold out every tenth key.
     held = keys.map(lambda key: int(key, 16) % 10 == 0) if heldout_from is None else date >= heldout_from
