@@ -282,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_float,
         dest="C",
         metavar="C",
-        help="inverse regularisation strength (default: 20)",
+        help="inverse regularisation strength of the SVM (default: 0.5)",
     )
     p.add_argument(
         "--class-weight", choices=("balanced", "none"), help="re-weight rare labels (default: balanced)"

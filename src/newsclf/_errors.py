@@ -18,7 +18,7 @@ class DataError(NewsclfError, ValueError):
 
 
 class ArtifactError(NewsclfError, ValueError):
-    """A model file is missing, corrupt, truncated, tampered with or too new."""
+    """A model file is missing, corrupt, truncated, inconsistent or too new."""
 
 
 class MissingDependencyError(NewsclfError, ImportError):

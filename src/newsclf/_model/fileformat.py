@@ -7,7 +7,7 @@ A ``.newsclf`` file is a ZIP archive of JSON documents and ``.npy`` arrays:
 * ``model.json``      -- hyperparameters, feature settings and labels
 * ``vocab/<block>.json`` -- each feature block's terms, in column order
 * ``arrays/*.npy``    -- idf vectors, coefficients and intercepts (loaded with allow_pickle=False)
-* ``checksums.json``  -- sha256 of every member but itself
+* ``checksums.json``  -- sha256 of every member but itself (catches accidental damage, not edits)
 
 Nothing in it is executable: loading parses JSON and raw numeric arrays only, so a file from an
 untrusted source cannot run code, and the learned state does not depend on the scikit-learn
@@ -224,8 +224,8 @@ def _verified_members(reader: _Reader) -> dict[str, bytes]:
         blob = reader.raw(name)
         if hashlib.sha256(blob).hexdigest() != expected:
             raise ArtifactError(
-                f"{reader.path}: checksum mismatch in {name!r}: the file was changed after it was "
-                "saved (tampered with or corrupted). Refusing to load it."
+                f"{reader.path}: checksum mismatch in {name!r}: the file was damaged or changed after "
+                "it was saved. Refusing to load it."
             )
         data[name] = blob
     required = {"card.json", "model.json", "arrays/coef.npy", "arrays/intercept.npy"}

@@ -30,7 +30,7 @@ __all__ = ["TrainResult", "evaluate", "train"]
 class TrainResult:
     """What :func:`train` returns: the fitted model, its held-out report and the data account.
 
-    ``tuning`` holds the hyperparameter search when ``train(..., tune=N)`` ran one.
+    ``tuning`` holds the hyperparameter search when ``train(..., tune_candidates=N)`` ran one.
     """
 
     model: NewsClassifier
