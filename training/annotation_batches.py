@@ -188,6 +188,17 @@ V3B_PLAN: list[tuple[str, str, str, int]] = [
 ]
 
 
+# A second held-out draw (``--round v3c``), after the first left test set v2 short of 5,000
+# headlines: more of the same slices (reddit without a submitter's summary: headlines only).
+TEST4_PLAN = [
+    ("reuters_wire", r"", r"", 450),
+    ("newsapi", r"^(?!YouTube)", r"", 250),
+    ("bbc_home", r"", r"", 250),
+    ("inshorts", r"", r"", 150),
+    ("reddit", r"", r"^[^|]*$", 100),
+]
+
+
 def draw_v3(rows: pd.DataFrame, plan: list[tuple[str, str, str, int]], exclude: set[str]) -> pd.DataFrame:
     """Seeded draw of each stratum of ``plan`` from ``rows``, skipping texts in ``exclude``."""
     parts = []
@@ -228,6 +239,22 @@ def main_v3b(rows: pd.DataFrame, out: Path) -> int:
     items = pd.concat([frame.assign(set="v3") for _, frame in batches])
     items[["batch", "line", "set", "source", "key", "signal"]].to_csv(out / "items-v3b.csv", index=False)
     print(f"{len(train)} v3b items; {len(batches)} batches in {out}")
+    return 0
+
+
+def main_v3c(rows: pd.DataFrame, out: Path) -> int:
+    """Draw more held-out test items into ``out`` (``test4-A-*``/``test4-B-*``, ``items-v3c.csv``)."""
+    labels = pd.read_csv(ROOT / "training/annotations/labels.csv", dtype=str, keep_default_na=False)
+    drawn = pd.concat([pd.read_csv(path, dtype=str) for path in sorted(out.glob("items*.csv"))])
+    refs = pd.concat([labels[["source", "key"]], drawn[["source", "key"]]]).drop_duplicates()
+    seen = set(rows.merge(refs, on=["source", "key"]).norm)
+    test = draw_v3(rows[rows.period == "heldout"], TEST4_PLAN, seen)
+    test = test.sample(frac=1, random_state=SEED)
+    batches = write_numbered(test, out, "test4-A")
+    batches += write_numbered(test.sample(frac=1, random_state=SEED + 1), out, "test4-B")
+    items = pd.concat([frame.assign(set="test3") for _, frame in batches])
+    items[["batch", "line", "set", "source", "key", "signal"]].to_csv(out / "items-v3c.csv", index=False)
+    print(f"{len(test)} more test items (twice); {len(batches)} batches in {out}")
     return 0
 
 
@@ -278,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, help="work directory (default: ../annotation-work; v3: ../annotation-v3)"
     )
-    parser.add_argument("--round", choices=["v2", "v3", "v3b"], default="v2")
+    parser.add_argument("--round", choices=["v2", "v3", "v3b", "v3c"], default="v2")
     args = parser.parse_args(argv)
     rows = load_sources(args.data_dir)
     rows = rows[rows.text != ""]
@@ -287,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         return main_v3(rows, args.out or ROOT.parent / "annotation-v3")
     if args.round == "v3b":
         return main_v3b(rows, args.out or ROOT.parent / "annotation-v3")
+    if args.round == "v3c":
+        return main_v3c(rows, args.out or ROOT.parent / "annotation-v3")
     args.out = args.out or ROOT.parent / "annotation-work"
 
     test = draw(rows[rows.period == "heldout"], TEST_PLAN)

@@ -12,7 +12,8 @@ headlines in ``written/<topic>.txt``, and writes
 The v3 round (``--round v3``) reads ``../annotation-v3``: ``items.csv`` maps each batch line
 to its row, outputs are ``out/<batch>.<annotator>.tsv`` of ``n<TAB>label`` lines (checked: every
 line of the batch once, in order, valid labels), and ``out/adjudicated-test3.tsv`` settles the
-test items the two annotators disagreed on (``source<TAB>key<TAB>label``). It writes
+test items the two annotators disagreed on (``source<TAB>key<TAB>label``; also
+``adjudicated-test4.tsv`` for the second held-out draw). It writes
 ``training/annotations/labels-v3.csv`` in the same columns as ``labels.csv``.
 
 Usage::
@@ -54,7 +55,7 @@ def collect_v3(work: Path) -> pd.DataFrame:
     items = pd.concat([pd.read_csv(path, dtype=str) for path in sorted(work.glob("items*.csv"))])
     parts = []
     for path in sorted((work / "out").glob("*.tsv")):
-        if path.name == "adjudicated-test3.tsv":
+        if path.name.startswith("adjudicated-test"):
             frame = pd.read_csv(path, sep="\t", dtype=str, names=["source", "key", "topic"], header=None)
             bad = frame[~frame.topic.isin(LABELS)]
             if len(bad):
@@ -73,6 +74,18 @@ def collect_v3(work: Path) -> pd.DataFrame:
     return labels.sort_values(["set", "source", "key", "annotator"], kind="stable")
 
 
+def collect_written(folder: Path) -> pd.DataFrame:
+    """Read the v3 team-written headlines, ``<topic>.<writer>.txt`` one per line, as ``topic, text``."""
+    rows = []
+    for path in sorted(folder.glob("*.txt")):
+        topic = path.name.split(".", 1)[0]
+        if topic not in TOPICS:
+            sys.exit(f"{path}: not a topic")
+        lines = [line.strip() for line in path.read_text("utf-8").splitlines()]
+        rows += [(topic, line) for line in dict.fromkeys(lines) if line]
+    return pd.DataFrame(rows, columns=["topic", "text"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path)
@@ -83,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         labels.to_csv(OUT / "labels-v3.csv", index=False, lineterminator="\n")
         print(labels.groupby(["set", "annotator"]).size().to_string())
         print(f"{len(labels)} judgments -> {OUT / 'labels-v3.csv'}")
+        written = collect_written((args.work or ROOT.parent / "annotation-v3") / "written-v3")
+        written.to_csv(OUT / "written-v3.csv", index=False, lineterminator="\n")
+        print(f"{len(written)} written headlines -> {OUT / 'written-v3.csv'}")
         return 0
     args.work = args.work or ROOT.parent / "annotation-work"
     items = pd.read_csv(args.work / "items.csv", dtype=str).set_index("id")

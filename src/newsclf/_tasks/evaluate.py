@@ -171,11 +171,22 @@ class EvaluationReport:
         OutputError
             ``directory`` cannot be created or written to.
         """
-        charts = _charts(self)  # before touching the disk: a missing matplotlib changes nothing
+        charts = self.charts()  # before touching the disk: a missing matplotlib changes nothing
         title = title or "newsclf evaluation report"
         return write_document(
-            directory, _blocks(self, title, charts), charts=charts, format=format, title=title
+            directory, self.blocks(title, charts), charts=charts, format=format, title=title
         )
+
+    def charts(self) -> dict[str, bytes]:
+        """Return the report's charts as PNG bytes by file name (needs matplotlib)."""
+        return _charts(self)
+
+    def blocks(self, title: str, charts: dict[str, bytes]) -> list[Block]:
+        """Return the report as document blocks (``newsclf._io.documents``), ``charts`` embedded.
+
+        Other documents (a model card) put these blocks among their own.
+        """
+        return list(_blocks(self, title, charts))
 
     def __str__(self) -> str:
         width = max(8, *(len(label) for label in self.labels))
