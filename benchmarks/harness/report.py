@@ -7,7 +7,7 @@ import platform
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -316,7 +316,7 @@ def render(
     samples: Samples, ctx: Context, machine_info: Sequence[tuple[str, str]], now: datetime | None = None
 ) -> str:
     """Return the whole report, as Markdown."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     lines = ["# newsclf benchmarks", ""]
     if ctx.quick:
         lines += ["**Smoke run (`--quick`): small inputs, figures not representative.**", ""]

@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .._version import versions
@@ -35,7 +35,7 @@ def data_fingerprint(texts: Sequence[str], labels: Collection[Any]) -> dict[str,
 def _created_at() -> str:
     # SOURCE_DATE_EPOCH makes rebuilt artifacts byte-identical (reproducible builds).
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)
+    moment = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch else datetime.now(tz=UTC)
     return moment.replace(microsecond=0).isoformat()
 
 
