@@ -1,1 +1,1 @@
-"""Reading and writing records: input formats, output writers, labeled tables, atomic files."""
+"""Reading and writing records: record types, formats, readers, writers, tables, documents, atomic files."""

@@ -1,4 +1,4 @@
-"""Saving and loading models: a pickle-free, versioned, checksummed archive.
+"""The model file format: writing and reading a pickle-free, versioned, validated archive.
 
 A ``.newsclf`` file is a ZIP archive of JSON documents and ``.npy`` arrays:
 

@@ -1,1 +1,1 @@
-"""The tasks: classify, tag files and DataFrames, train, tune, evaluate, report."""
+"""The tasks: classify, tag files and DataFrames, train, tune, evaluate, chart."""
