@@ -199,6 +199,22 @@ TEST4_PLAN = [
 ]
 
 
+# A third v3 round (``--round v3d``): more recent coverage (BBC home page, newsapi, reddit) and
+# more of the desks of the topics the first model confused most (diplomacy, environment,
+# culture, health, disaster). Candidates only, from rows no earlier round drew.
+V3D_PLAN: list[tuple[str, str, str, int]] = [
+    ("bbc_home", r"", r"", 8000),
+    ("newsapi", r"^(?!YouTube)", r"", 8000),
+    ("reddit", r"", r"^[^|]*$", 2000),
+    ("reuters_wire", r"^worldNews$", r"", 3000),
+    ("reuters_wire", r"^(?:environmentNews|GCA-BusinessofGreen|GCA-GreenBusiness\w*)$", r"", 3000),
+    ("reuters_wire", r"^(?:entertainmentNews|musicNews|lifestyleMolt|oddlyEnoughNews)$", r"", 2000),
+    ("reuters_wire", r"^healthNews$", r"", 2000),
+    ("reuters_wire", r"^$", _DIPLOMACY_WORDS, 2000),
+    ("reuters_wire", r"^$", _DISASTER_WORDS, 1500),
+]
+
+
 def draw_v3(rows: pd.DataFrame, plan: list[tuple[str, str, str, int]], exclude: set[str]) -> pd.DataFrame:
     """Seeded draw of each stratum of ``plan`` from ``rows``, skipping texts in ``exclude``."""
     parts = []
@@ -226,19 +242,21 @@ def write_numbered(items: pd.DataFrame, out: Path, prefix: str) -> list[tuple[st
     return batches
 
 
-def main_v3b(rows: pd.DataFrame, out: Path) -> int:
-    """Draw the second v3 round into ``out`` (``v3b-*`` batches and ``items-v3b.csv``)."""
+def main_v3b(rows: pd.DataFrame, out: Path, plan: list[tuple[str, str, str, int]] | None = None,
+             prefix: str = "v3b") -> int:  # fmt: skip
+    """Draw a further v3 training round into ``out`` (``<prefix>-*`` batches, ``items-<prefix>.csv``)."""
     labels = pd.read_csv(ROOT / "training/annotations/labels.csv", dtype=str, keep_default_na=False)
-    drawn = pd.read_csv(out / "items.csv", dtype=str)[["source", "key"]]
-    refs = pd.concat([labels[["source", "key"]], drawn]).drop_duplicates()
+    drawn = pd.concat([pd.read_csv(path, dtype=str) for path in sorted(out.glob("items*.csv"))])
+    refs = pd.concat([labels[["source", "key"]], drawn[["source", "key"]]]).drop_duplicates()
     seen = set(rows.merge(refs, on=["source", "key"]).norm)
     held = set(rows[rows.period == "heldout"].norm)  # no test-slice text, even as another row's copy
-    train = draw_v3(rows[rows.period == "train"], V3B_PLAN, seen | held)
+    train = draw_v3(rows[rows.period == "train"], V3B_PLAN if plan is None else plan, seen | held)
     train = train.sample(frac=1, random_state=SEED)
-    batches = write_numbered(train, out, "v3b")
+    batches = write_numbered(train, out, prefix)
     items = pd.concat([frame.assign(set="v3") for _, frame in batches])
-    items[["batch", "line", "set", "source", "key", "signal"]].to_csv(out / "items-v3b.csv", index=False)
-    print(f"{len(train)} v3b items; {len(batches)} batches in {out}")
+    columns = ["batch", "line", "set", "source", "key", "signal"]
+    items[columns].to_csv(out / f"items-{prefix}.csv", index=False)
+    print(f"{len(train)} {prefix} items; {len(batches)} batches in {out}")
     return 0
 
 
@@ -305,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, help="work directory (default: ../annotation-work; v3: ../annotation-v3)"
     )
-    parser.add_argument("--round", choices=["v2", "v3", "v3b", "v3c"], default="v2")
+    parser.add_argument("--round", choices=["v2", "v3", "v3b", "v3c", "v3d"], default="v2")
     args = parser.parse_args(argv)
     rows = load_sources(args.data_dir)
     rows = rows[rows.text != ""]
@@ -314,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         return main_v3(rows, args.out or ROOT.parent / "annotation-v3")
     if args.round == "v3b":
         return main_v3b(rows, args.out or ROOT.parent / "annotation-v3")
+    if args.round == "v3d":
+        return main_v3b(rows, args.out or ROOT.parent / "annotation-v3", V3D_PLAN, "v3d")
     if args.round == "v3c":
         return main_v3c(rows, args.out or ROOT.parent / "annotation-v3")
     args.out = args.out or ROOT.parent / "annotation-work"
