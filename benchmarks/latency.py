@@ -1,11 +1,11 @@
-"""Measure the bundled model's load and classify latency, and batch throughput.
+"""Measure start-up (``newsclf --version``, ``--help``, ``classify``), model load and classify latency.
 
 Usage::
 
     python benchmarks/latency.py [--runs 5] [--data-dir ../shared/data]
 
-Reports medians over ``--runs`` fresh processes (the first call includes the import and the
-model load) and over repeated in-process calls. Headlines come from
+Reports medians over ``--runs`` fresh processes (wall time of the console commands; the first
+call includes the import and the model load) and over repeated in-process calls. Headlines come from
 ``<data-dir>/headlines_unlabeled.txt`` when present, else from ``examples/headlines.txt``.
 """
 
@@ -32,6 +32,17 @@ print(json.dumps({"import_s": t1 - t0, "first_classify_s": t2 - t1}))
 """
 
 
+def command_seconds(args: list[str], runs: int) -> float:
+    """Median wall time of running the ``newsclf`` console command with ``args``, in a fresh process."""
+    script = Path(sys.executable).with_name("newsclf")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([str(script), *args], check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def headlines(data_dir: Path) -> list[str]:
     source = data_dir / "headlines_unlabeled.txt"
     if not source.is_file():
@@ -45,6 +56,13 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
 
+    commands = {
+        "cli_version_s": command_seconds(["--version"], args.runs),
+        "cli_help_s": command_seconds(["--help"], args.runs),
+        "cli_classify_s": command_seconds(
+            ["classify", "Brent crude climbs as OPEC+ extends output cuts"], args.runs
+        ),
+    }
     first = [
         json.loads(subprocess.check_output([sys.executable, "-c", _FIRST_CALL])) for _ in range(args.runs)
     ]
@@ -69,6 +87,7 @@ def main() -> int:
     path = newsclf.bundled_model_path()
     report = {
         "runs": args.runs,
+        **commands,
         "import_s": statistics.median(r["import_s"] for r in first),
         "first_classify_incl_load_s": statistics.median(r["first_classify_s"] for r in first),
         "per_headline_ms": 1000 * statistics.median(per_call),
