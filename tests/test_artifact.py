@@ -280,7 +280,7 @@ def test_every_hyperparameter_is_validated_at_load():
 @pytest.mark.parametrize(
     ("name", "value"),
     [("min_df", 0), ("word_ngram_range", [2, 1]), ("char_weight", -2), ("class_weight", {"sport": 2.0}),
-     ("random_state", -1), ("max_iter", 0), ("min_df", 1.5), ("C", 0)],
+     ("random_state", -1), ("max_iter", 0), ("min_df", 1.5), ("C", 0), ("strip_furniture", "yes")],
 )  # fmt: skip
 def test_stored_hyperparameters_are_judged_by_the_rules_fit_applies(tiny_model_path, tmp_path, name, value):
     from newsclf._model.params import PARAMETER_RULES

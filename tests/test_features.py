@@ -187,10 +187,30 @@ def test_numpy_settings_become_plain_python():
     import json
 
     features = make_features(
-        min_df=np.int64(2), word_ngram_range=(np.int64(1), np.int64(2)), char_weight=np.float32(2)
+        min_df=np.int64(2),
+        word_ngram_range=(np.int64(1), np.int64(2)),
+        char_weight=np.float32(2),
+        strip_furniture=np.bool_(False),
     )
     assert json.loads(json.dumps(features.settings())) == features.settings()
     assert type(features.min_df) is int and features.word_ngram_range == (1, 2)
+    assert features.strip_furniture is False
+
+
+def test_settings_are_the_feature_params():
+    settings_ = make_features().settings()
+    assert list(settings_) == list(FEATURE_PARAMS)
+    assert settings_["strip_furniture"] is True  # the estimator's default
+
+
+@pytest.mark.parametrize("strip", [True, False])
+def test_from_state_keeps_strip_furniture(strip):
+    texts = [f"UPDATE 1-{text} - Reuters" for text in TEXTS[:4]]
+    features = make_features(min_df=1, strip_furniture=strip).fit(texts)
+    rebuilt = TextFeatures.from_state(features.settings(), features.vocabularies_, features.idfs_)
+    assert rebuilt.strip_furniture is strip
+    assert (features.transform(texts) != rebuilt.transform(texts)).nnz == 0
+    assert (("word", "reuters") in features.feature_names()) is not strip
 
 
 @settings(max_examples=60, deadline=None)

@@ -66,6 +66,9 @@ INVALID = [
     ("char_ngram_range", 3, "a tuple (low, high)"),
     ("sublinear_tf", "yes", "a bool"),
     ("sublinear_tf", 1, "a bool"),
+    ("strip_furniture", "no", "a bool"),
+    ("strip_furniture", 0, "a bool"),
+    ("strip_furniture", None, "a bool"),
     ("char_weight", 0, "(0.0, 1e+06]"),
     ("char_weight", math.inf, "(0.0, 1e+06]"),
     ("char_weight", math.nan, "(0.0, 1e+06]"),
@@ -126,6 +129,9 @@ def test_parameters_are_checked_before_the_data():
         {"random_state": None},
         {"random_state": MAX_SEED},
         {"class_weight": None, "C": 3, "char_weight": 2},
+        {"strip_furniture": False},
+        {"strip_furniture": np.bool_(False)},
+        {"strip_furniture": np.bool_(True)},
     ],
     ids=repr,
 )
@@ -158,7 +164,10 @@ def test_save_refuses_parameters_made_invalid_after_fit(tmp_path):
     model.save(tmp_path / "m.joblib", format="joblib")  # pickles whatever it is given
 
 
-@pytest.mark.parametrize(("name", "value"), [("min_df", 3), ("min_df", 1.0), ("char_ngram_range", (2, 4))])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("min_df", 3), ("min_df", 1.0), ("char_ngram_range", (2, 4)), ("strip_furniture", False)],
+)
 def test_save_refuses_feature_settings_changed_after_fit(tmp_path, name, value):
     model = NewsClassifier(min_df=1).fit(SMALL.text, SMALL.label)
     model.set_params(**{name: value})
@@ -180,6 +189,7 @@ VALID_PARAMS = st.fixed_dictionaries(
         "min_df": st.one_of(st.integers(1, 40), st.floats(0.0, 1.0, exclude_min=True)),
         "sublinear_tf": st.booleans(),
         "char_weight": st.floats(1e-3, 1e3),
+        "strip_furniture": st.booleans(),
         "C": st.floats(1e-3, 1e3),
         "class_weight": st.sampled_from(["balanced", None]),
         "max_iter": st.integers(1, 2000),

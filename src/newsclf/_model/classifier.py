@@ -20,7 +20,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .card import fit_card
-from .features import FEATURE_PARAMS, TextFeatures
+from .features import FEATURE_PARAMS, LEGACY_SETTINGS, TextFeatures
 from .fileformat import save_model
 from .params import check_params
 
@@ -180,6 +180,14 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         Seed of the solver's coordinate order and of the calibration split, in
         ``[0, 2**32 - 1]``; None draws a fresh one on each fit. A numpy ``RandomState`` is
         refused by ``fit``: a model file cannot store one, and it would make refits differ.
+    strip_furniture : bool, default=True
+        Remove non-topical wire and website furniture from every headline before featurizing
+        it, in ``fit`` and in prediction alike: leading slugs such as "UPDATE 2-", "RPT-",
+        "BREAKING:" and trailing outlet names and attributions such as " - Reuters",
+        " | AP News", " -sources" (the rules: :mod:`newsclf._model.furniture`). Topical desk
+        slugs ("FOREX-", "SOCCER-") are kept. It is a feature setting, stored in the model
+        file; model files and pickles made before it existed load with False, and predict
+        exactly as they did.
 
     ``fit`` validates every parameter (rules in :mod:`newsclf._model.params`), raising
     scikit-learn's ``InvalidParameterError`` (a ``ValueError`` and a ``TypeError``) that
@@ -213,6 +221,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         max_iter: int = 1000,
         random_state: int | None = 0,
+        strip_furniture: bool = True,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -223,6 +232,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.random_state = random_state
+        self.strip_furniture = strip_furniture
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -306,7 +316,8 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
+        # An estimator pickled before a feature setting existed was made without it.
+        super().__setstate__({**LEGACY_SETTINGS, **state})
         if "coef_" in state:
             self._coef_t()
 

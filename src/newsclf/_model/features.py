@@ -5,21 +5,35 @@ can be stored without pickle and rebuilt under any scikit-learn version. Fitting
 scikit-learn's ``TfidfVectorizer``; transforming counts n-grams with the fast analyzers of
 ``_ngrams.py`` (which give exactly scikit-learn's counts, ten times faster) plus the tf-idf
 arithmetic below, so the fitted and the reloaded featurizer run exactly the same code.
+
+Fitting and transforming see every text alike: cut to :data:`MAX_TEXT_CHARS`, stripped of
+wire slugs and outlet names by :func:`~newsclf._model.furniture.strip_furniture` when the
+``strip_furniture`` setting is on, then lower-cased.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
+from types import MappingProxyType
+from typing import Final
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .furniture import strip_furniture as _strip_furniture
 from .ngrams import NgramCounter, char_document_frequencies
 
-__all__ = ["BLOCKS", "FEATURE_PARAMS", "MAX_TEXT_CHARS", "TextFeatures", "min_document_count"]
+__all__ = [
+    "BLOCKS",
+    "FEATURE_PARAMS",
+    "LEGACY_SETTINGS",
+    "MAX_TEXT_CHARS",
+    "TextFeatures",
+    "min_document_count",
+]
 
 #: Word tokens of one or more word characters: keeps "a", "3", "5G", "F1".
 WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -29,7 +43,19 @@ WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
 MAX_TEXT_CHARS = 10_000
 
 #: The featurizer's settings; the estimator holds them (and their defaults) as its own params.
-FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "min_df", "sublinear_tf", "char_weight")
+FEATURE_PARAMS = (
+    "word_ngram_range",
+    "char_ngram_range",
+    "min_df",
+    "sublinear_tf",
+    "char_weight",
+    "strip_furniture",
+)
+
+#: Feature settings added after models were first saved, with the value that gives the
+#: behaviour of the models saved (or pickled) before: a model file or pickle that lacks one
+#: of them was made without it, so it must read as this value, not as today's default.
+LEGACY_SETTINGS: Final[Mapping[str, object]] = MappingProxyType({"strip_furniture": False})
 
 #: Feature blocks in the order they are stacked.
 BLOCKS = ("word", "char")
@@ -110,6 +136,10 @@ class TextFeatures:
         Use ``1 + log(tf)`` instead of raw term counts.
     char_weight : float
         Scale of the character block relative to the word block.
+    strip_furniture : bool
+        Remove wire slugs ("UPDATE 2-") and outlet names (" - Reuters") from every text, in
+        ``fit`` and ``transform`` alike, before lower-casing
+        (:func:`~newsclf._model.furniture.strip_furniture`).
     """
 
     def __init__(
@@ -120,6 +150,7 @@ class TextFeatures:
         min_df: float,
         sublinear_tf: bool,
         char_weight: float,
+        strip_furniture: bool,
     ) -> None:
         # Plain Python values: the settings go into JSON and decide int-versus-float meanings.
         self.word_ngram_range = _pair(word_ngram_range)
@@ -127,6 +158,7 @@ class TextFeatures:
         self.min_df = _min_df_value(min_df)
         self.sublinear_tf = bool(sublinear_tf)
         self.char_weight = float(char_weight)
+        self.strip_furniture = bool(strip_furniture)
 
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> dict[str, object]:
@@ -137,6 +169,7 @@ class TextFeatures:
             "min_df": self.min_df,  # an int stays an int, a float (a share) a float
             "sublinear_tf": bool(self.sublinear_tf),
             "char_weight": float(self.char_weight),
+            "strip_furniture": bool(self.strip_furniture),
         }
 
     def _specs(self) -> dict[str, _BlockSpec]:
@@ -145,10 +178,16 @@ class TextFeatures:
             "char": _BlockSpec("char_wb", self.char_ngram_range),
         }
 
+    def _prepare(self, texts: Iterable[str]) -> list[str]:
+        """Return ``texts`` as both blocks see them, before lower-casing (see the module docstring)."""
+        if self.strip_furniture:
+            return [_strip_furniture(text[:MAX_TEXT_CHARS]) for text in texts]
+        return [text[:MAX_TEXT_CHARS] for text in texts]
+
     # -- learning -------------------------------------------------------------------------
     def fit(self, texts: Sequence[str]) -> TextFeatures:
         """Learn each block's vocabulary and idf from ``texts``; return self."""
-        texts = [text[:MAX_TEXT_CHARS] for text in texts]
+        texts = self._prepare(texts)
         vocabularies: dict[str, list[str]] = {}
         idfs: dict[str, np.ndarray] = {}
         vocabularies["char"], idfs["char"] = self._fit_char_block(texts)
@@ -221,7 +260,7 @@ class TextFeatures:
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update({**LEGACY_SETTINGS, **state})  # pickled before a setting existed
         if "_counter" not in state and "vocabularies_" in state:
             self._build_counter()
 
@@ -250,7 +289,7 @@ class TextFeatures:
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """Map texts to a CSR matrix of shape ``(n_texts, n_features)``."""
         # Lower-case once for both blocks, as scikit-learn's default preprocessor does.
-        lowered = [text[:MAX_TEXT_CHARS].lower() for text in texts]
+        lowered = [text.lower() for text in self._prepare(texts)]
         blocks = []
         for name, block in zip(BLOCKS, self._counter.count(lowered)):
             if not self.vocabularies_[name]:

@@ -2,12 +2,31 @@
 
 A ``.newsclf`` file is a ZIP archive of JSON documents and ``.npy`` arrays:
 
-* ``format.json``     -- format name and version (read first, so newer files are refused clearly)
+* ``format.json``     -- ``{"format": "newsclf-model", "version": 1 or 2}`` (read first, so newer
+  files are refused clearly)
 * ``card.json``       -- the model card
-* ``model.json``      -- hyperparameters, feature settings and labels
+* ``model.json``      -- ``params`` (the hyperparameters, ``get_params()``), ``features`` (the
+  feature settings, :data:`~newsclf._model.features.FEATURE_PARAMS`, which repeat those
+  hyperparameters and must agree with them), ``classes`` (the labels) and ``blocks``
 * ``vocab/<block>.json`` -- each feature block's terms, in column order
 * ``arrays/*.npy``    -- idf vectors, coefficients and intercepts (loaded with allow_pickle=False)
 * ``checksums.json``  -- sha256 of every member but itself (catches accidental damage, not edits)
+
+Versions. Version 1 is the original layout. Version 2 adds one setting, ``strip_furniture``
+(:mod:`newsclf._model.furniture`), in both ``params`` and ``features``; nothing else changed.
+A file without ``strip_furniture`` was made before it existed, when no text was stripped, so a
+missing ``strip_furniture`` means False (:data:`~newsclf._model.features.LEGACY_SETTINGS`),
+never today's default (True): every version-1 file, the bundled model and
+``tests/data/golden.newsclf`` included, loads and predicts exactly as before.
+
+The writer writes the lowest version that holds the model. With ``strip_furniture=False`` that
+is a version-1 file without the key, exactly the original layout: re-saving a loaded version-1
+model gives the same ``model.json`` as before, and older newsclf releases read the file and
+predict as this one does. With ``strip_furniture=True`` it is a version-2 file with the key in
+both places: older releases, which would not strip, refuse it as "written by a newer newsclf"
+rather than predict differently or call it corrupt (they refuse unknown hyperparameters). So
+False is never written explicitly; a reader takes an explicit False in a version-2 file too. A
+version-1 file that holds ``strip_furniture`` is refused as corrupt: no writer makes one.
 
 Nothing in it is executable: loading parses JSON and raw numeric arrays only, so a file from an
 untrusted source cannot run code, and the learned state does not depend on the scikit-learn
@@ -34,13 +53,17 @@ import numpy as np
 
 from .._errors import ArtifactError
 from .._io.atomic import atomic_write
-from .features import BLOCKS, FEATURE_PARAMS, TextFeatures
+from .features import BLOCKS, FEATURE_PARAMS, LEGACY_SETTINGS, TextFeatures
 from .params import PARAMETER_RULES, check_params, is_valid, params_to_json, stored_value
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "FittedModel", "StoredModel", "read_model", "save_model"]
 
 FORMAT_NAME = "newsclf-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest version written and read; see the module docstring
+
+#: The format version that added each feature setting of ``LEGACY_SETTINGS``. The writer
+#: leaves a setting out (and needs no newer version for it) when it has its legacy value.
+_SETTING_VERSIONS = {"strip_furniture": 2}
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed member timestamps: same model, same bytes
 _MAX_MEMBER_BYTES = 1 << 30  # refuse members that would inflate past 1 GiB (zip bombs)
 _MAX_WEIGHT = 1e6  # far beyond any fitted weight or idf; bounds scores so they cannot overflow
@@ -82,16 +105,30 @@ class StoredModel:
     card: dict[str, Any]
 
 
+def _versioned(params: dict[str, Any], settings: dict[str, Any]) -> int:
+    """Leave out of ``params`` and ``settings`` what has its legacy value; return the version needed."""
+    version = 1
+    for name, added in _SETTING_VERSIONS.items():
+        if settings[name] == LEGACY_SETTINGS[name]:
+            del settings[name]
+            params.pop(name, None)
+        else:
+            version = max(version, added)
+    return version
+
+
 def _members(model: FittedModel) -> dict[str, bytes]:
     features: TextFeatures = model.features_
     params = params_to_json(model.get_params())
+    settings = features.settings()
+    version = _versioned(params, settings)
     members = {
-        "format.json": _json_bytes({"format": FORMAT_NAME, "version": FORMAT_VERSION}),
+        "format.json": _json_bytes({"format": FORMAT_NAME, "version": version}),
         "card.json": _json_bytes(model.card_),
         "model.json": _json_bytes(
             {
                 "params": params,
-                "features": features.settings(),
+                "features": settings,
                 "classes": model.classes_.tolist(),
                 "blocks": list(BLOCKS),
             }
@@ -201,7 +238,8 @@ class _Reader:
         return array.astype(np.float64, copy=False)
 
 
-def _check_header(reader: _Reader) -> None:
+def _check_header(reader: _Reader) -> int:
+    """Check ``format.json``; return the file's format version."""
     header = reader.json("format.json")
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise ArtifactError(f"{reader.path}: not a newsclf model file (format.json names {header!r})")
@@ -213,6 +251,7 @@ def _check_header(reader: _Reader) -> None:
             f"{reader.path}: written by a newer newsclf (model format version {version}; this "
             f"newsclf reads up to version {FORMAT_VERSION}). Upgrade newsclf to load it."
         )
+    return version
 
 
 def _verified_members(reader: _Reader) -> dict[str, bytes]:
@@ -253,14 +292,30 @@ def _check_params(reader: _Reader, params: dict[str, Any]) -> None:
             raise reader.fail(f"'model.json' has an invalid {problem}")
 
 
-def _check_spec(reader: _Reader, spec: Any) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+def _with_legacy_settings(reader: _Reader, version: int, stored: dict[str, Any]) -> dict[str, Any]:
+    """Return ``params`` or ``features`` of ``model.json`` with the legacy settings it lacks.
+
+    A setting a file leaves out means its legacy value (see the module docstring); a setting
+    newer than the file's format version is refused.
+    """
+    for name, added in _SETTING_VERSIONS.items():
+        if version < added and name in stored:
+            raise reader.fail(f"'model.json' has {name}, which format version {version} does not have")
+    return {**LEGACY_SETTINGS, **stored}
+
+
+def _check_spec(reader: _Reader, spec: Any, version: int) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     if not isinstance(spec, dict):
         raise reader.fail("'model.json' is not an object")
     params, settings, classes = spec.get("params"), spec.get("features"), spec.get("classes")
     if not isinstance(params, dict) or set(params) - set(PARAMETER_RULES):
         raise reader.fail("'model.json' has unknown or malformed hyperparameters")
+    params = _with_legacy_settings(reader, version, params)
     _check_params(reader, params)
-    if not isinstance(settings, dict) or set(settings) != set(FEATURE_PARAMS):
+    if not isinstance(settings, dict):
+        raise reader.fail("'model.json' has malformed feature settings")
+    settings = _with_legacy_settings(reader, version, settings)
+    if set(settings) != set(FEATURE_PARAMS):
         raise reader.fail("'model.json' has malformed feature settings")
     for name in FEATURE_PARAMS:  # the same rules as the hyperparameters they come from
         problem = _invalid(name, settings[name])
@@ -285,9 +340,9 @@ def _check_vocabulary(reader: _Reader, name: str, vocabulary: Any) -> list[str]:
 
 
 def _load_archive(reader: _Reader) -> StoredModel:
-    _check_header(reader)
+    version = _check_header(reader)
     data = _verified_members(reader)
-    params, settings, classes = _check_spec(reader, reader.json("model.json", data["model.json"]))
+    params, settings, classes = _check_spec(reader, reader.json("model.json", data["model.json"]), version)
     vocabularies, idfs = {}, {}
     for block in BLOCKS:
         name = f"vocab/{block}.json"

@@ -89,6 +89,10 @@ def _finite_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _is_bool(value: object) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
 def _int_between(low: int, high: int) -> Callable[[object], bool]:
     return lambda value: _is_int(value) and low <= value <= high  # type: ignore[operator]
 
@@ -153,10 +157,11 @@ PARAMETER_RULES: Final[Mapping[str, Rule]] = MappingProxyType(
             "an int >= 1 (a number of training texts) or a float in the range (0.0, 1.0] (a share of them)",
             _min_df,
         ),
-        "sublinear_tf": Rule("a bool", lambda value: isinstance(value, (bool, np.bool_))),
+        "sublinear_tf": Rule("a bool", _is_bool),
         "char_weight": Rule(
             f"a finite float in the range (0.0, {MAX_CHAR_WEIGHT:g}]", _positive_real(MAX_CHAR_WEIGHT)
         ),
+        "strip_furniture": Rule("a bool", _is_bool),
         "C": Rule("a finite float > 0", _positive_real(math.inf)),
         "class_weight": Rule(
             "'balanced' or None (a dict of per-label weights is not supported: a .newsclf "
