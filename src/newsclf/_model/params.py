@@ -11,7 +11,7 @@ refused at load as "corrupt".
 Why not scikit-learn's ``_parameter_constraints`` and ``_fit_context``:
 
 - they are private API (``sklearn.utils._param_validation``, ``sklearn.base._fit_context``)
-  whose behaviour has changed between the releases newsclf supports (``scikit-learn>=1.3``;
+  whose behaviour has changed between the releases newsclf supports (``scikit-learn>=1.6``;
   1.9's ``_fit_context`` also enters a callback context);
 - they are switched off by ``sklearn.set_config(skip_parameter_validation=True)``, and here
   validity is also a guarantee of the file format, so these checks must always run;
