@@ -49,6 +49,7 @@ from build_corpus import (
     test_judgments,
 )
 from newsclf._io.documents import Block, Heading, Image, Paragraph, Table, write_document
+from newsclf._model.features import FEATURE_PARAMS, TextFeatures
 from newsclf._tasks.topics import read_descriptions
 from sources import AG_TEST, DEFAULT_DATA, ROOT, SourceError, ag_news_test, check_sources
 
@@ -66,15 +67,31 @@ AG_FOLD = {
 AG_CLASSES = {1: "World", 2: "Sports", 3: "Business", 4: "Sci/Tech"}
 
 
-def chosen_settings() -> dict[str, Any]:
-    """Return the settings cross-validation chose on the training rows (``selection.json``)."""
+#: The model file must stay at or under 30 MB: its dense float64 coefficients are most of it.
+MAX_COEF_BYTES = 30_000_000
+
+
+def chosen_settings(corpus: Corpus) -> dict[str, Any]:
+    """Return the best settings by cross-validation (``selection.json``) whose model fits the size limit.
+
+    A candidate's size is its coefficients' (labels x features x 8 bytes), its features counted
+    by fitting the featurizer alone on the training rows.
+    """
     if not SELECTION.exists():
         return {}
     selection = json.loads(SELECTION.read_text("utf-8"))
-    best = next(c for c in selection["candidates"] if c["name"] == selection["chosen"])
-    if best["model"] != "svm":  # the estimator is a linear SVM; a logistic regression won CV
-        raise SystemExit(f"train_default: {SELECTION} chose {best['name']}, which NewsClassifier cannot fit")
-    return dict(best["params"])
+    texts = corpus.train.text.tolist()
+    for candidate in selection["candidates"]:  # best first
+        if candidate["model"] != "svm":  # NewsClassifier fits a linear SVM
+            continue
+        params = newsclf.NewsClassifier(**candidate["params"]).get_params()
+        features = TextFeatures(**{k: params[k] for k in FEATURE_PARAMS}).fit(texts)
+        size = features.n_features * len(TOPICS) * 8
+        print(f"{candidate['name']}: {features.n_features} features, {size / 1e6:.1f} MB of coefficients")
+        if size <= MAX_COEF_BYTES:
+            selection["chosen_within_size"] = candidate["name"]
+            return dict(candidate["params"])
+    raise SystemExit(f"train_default: no candidate in {SELECTION} fits {MAX_COEF_BYTES / 1e6:.0f} MB")
 
 
 def agreement(test: pd.DataFrame) -> dict[str, Any]:
@@ -235,9 +252,11 @@ def card_blocks(
         ),
         Heading("Settings", 2),
         Paragraph(
-            f"Chosen by {card['selection']['what']} (training/selection.json): "
+            f"Chosen by {card['selection']['what']} (training/selection.json; an earlier round, "
+            "training/selection-round1.json, found the linear SVM better than a logistic regression): "
             + "; ".join(f"{c['name']} {c['macro_f1_mean']:.4f}" for c in card["selection"]["candidates"])
-            + ". Hyperparameters: "
+            + f". Used: the best that fits 30 MB ({card['selection']['settings_used'] or 'the defaults'})."
+            + " Hyperparameters: "
             + ", ".join(f"{k}={v}" for k, v in card["hyperparameters"].items())
             + ". Rebuild: python training/train_default.py --data-dir ../shared/data"
         ),
@@ -264,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"train_default: {problem}", file=sys.stderr)
     if corpus.problems():
         return 1
-    settings = chosen_settings()
+    settings = chosen_settings(corpus)
     test = corpus.test
     tasks = [("full", corpus.train)] + ([] if args.no_variants else list(variants(corpus).items()))
     # The shipped model and the variants, two fits at a time (each fit uses one core).
@@ -287,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         card["selection"] = json.loads(SELECTION.read_text("utf-8"))
     else:
         card["selection"] = {"what": "no selection run", "candidates": []}
+    card["selection"]["settings_used"] = settings  # the best whose model file fits 30 MB
     full = {"train_rows": len(corpus.train), "accuracy": report.accuracy, "macro_f1": report.macro_f1}
     card["metrics"] = {
         "held_out_test": report.to_dict(),
