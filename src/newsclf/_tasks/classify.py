@@ -206,6 +206,11 @@ def classify(
     model : NewsClassifier or path, optional
         The model to use; by default the bundled model (loaded once, then cached).
 
+    Raises
+    ------
+    TypeError
+        ``text_or_texts`` is neither a str nor an iterable of str (``None``, a number, bytes).
+
     Examples
     --------
     >>> from newsclf import classify
@@ -216,6 +221,7 @@ def classify(
     """
     check_top_k(top_k)
     check_min_score(min_score)
+    _check_texts(text_or_texts)
     clf = resolve_model(model)
     if isinstance(text_or_texts, str):
         return predict_texts(clf, [text_or_texts], top_k, min_score)[0] or EMPTY
@@ -225,6 +231,19 @@ def classify(
         batch = texts[start : start + BATCH_SIZE]
         out.extend(p or EMPTY for p in predict_texts(clf, batch, top_k, min_score))
     return out
+
+
+def _check_texts(text_or_texts: object) -> None:
+    """Refuse what is neither a str nor an iterable, before any model is loaded."""
+    if isinstance(text_or_texts, str):
+        return
+    if text_or_texts is None or isinstance(text_or_texts, (bytes, bytearray)) or not (
+        hasattr(text_or_texts, "__iter__") or hasattr(text_or_texts, "__getitem__")
+    ):
+        raise TypeError(
+            f"classify() takes a str or an iterable of str, not {type(text_or_texts).__name__}"
+            + (" (decode bytes first: text.decode('utf-8'))" if isinstance(text_or_texts, bytes) else "")
+        )
 
 
 #: What an empty or whitespace-only text gets: no topic.
