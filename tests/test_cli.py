@@ -28,8 +28,22 @@ def test_classify_text_and_json(cli, tmp_path):
     ).stdout
     lines = out.strip().splitlines()
     assert lines[0].startswith("sport\t") and lines[1].startswith("technology\t")
-    data = json.loads(cli("classify", "Arsenal sign Brazilian midfielder", "--json", "--top-k", "2").stdout)
+    out = cli("classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", "--json", "--top-k", "2")
+    lines = out.stdout.splitlines()  # JSON lines, as the help says and as `tag --format jsonl` writes
+    assert len(lines) == 2
+    data = [json.loads(line) for line in lines]
     assert data[0]["label"] == "sport" and len(data[0]["alternatives"]) == 2
+    assert data[1]["text"] == "Apple unveils new iPhone"
+
+
+def test_classify_dash_reads_headlines_from_stdin(cli):
+    stdin = "Arsenal sign Brazilian midfielder\n\nApple unveils new iPhone\r\n"
+    lines = cli("classify", "-", "--json", stdin=stdin).stdout.splitlines()
+    data = [json.loads(line) for line in lines]
+    assert [d["text"] for d in data] == ["Arsenal sign Brazilian midfielder", "", "Apple unveils new iPhone"]
+    assert [d["label"] for d in data] == ["sport", "", "technology"]
+    plain = cli("classify", "-", stdin="Arsenal sign Brazilian midfielder\n").stdout
+    assert plain.startswith("sport\t") and "\t-\n" not in plain
 
 
 @pytest.mark.parametrize(
@@ -64,7 +78,7 @@ def test_unusable_separator(cli, write, tmp_path, verb):
 
 def test_classify_min_score_abstains_and_keeps_the_score(cli):
     text = "Ministers meet to discuss the weather"
-    score = json.loads(cli("classify", text, "--json").stdout)[0]["score"]
+    score = json.loads(cli("classify", text, "--json").stdout)["score"]
     above, below = f"{min(score + 1e-3, 1.0):.6f}", f"{score - 1e-3:.6f}"
     assert score < 1.0
     out = cli("classify", text, "--min-score", above).stdout
@@ -77,7 +91,7 @@ def test_classify_min_score_abstains_and_keeps_the_score(cli):
 def test_classify_empty_text(cli):
     assert "(empty text: no topic)" in cli("classify", "   ").stdout
     data = json.loads(cli("classify", "", "--json").stdout)
-    assert data == [{"text": "", "label": "", "score": 0.0}]
+    assert data == {"text": "", "label": "", "score": 0.0}
 
 
 def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):

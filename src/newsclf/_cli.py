@@ -28,6 +28,7 @@ _EXAMPLES = {
           newsclf classify "Arsenal sign Brazilian midfielder" "New frog species found" --top-k 3
           newsclf classify "Police detain 40 suspects" --json --model my.newsclf
           newsclf classify "Markets mixed as storm nears" --min-score 0.6
+          head -5 headlines.txt | newsclf classify - --json
         """,
     "tag": """
         INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
@@ -234,10 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     p = command("classify", "Tag headlines given on the command line.", _run_classify)
-    p.add_argument("texts", nargs="+", metavar="TEXT", help="headline(s) to tag")
+    p.add_argument(
+        "texts", nargs="+", metavar="TEXT", help="headline(s) to tag; - reads them from stdin, one per line"
+    )
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="also show the K most probable topics")
     _add_min_score(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object per headline")
+    p.add_argument(
+        "--json", action="store_true", help="print JSON lines: one JSON object per headline"
+    )
     _add_model(p)
 
     p = command("tag", "Tag every headline of a file and write a CSV (or JSONL, Parquet).", _run_tag)
@@ -342,12 +347,14 @@ def _run_classify(args: argparse.Namespace) -> int:
     from ._model.loading import load_model
     from ._tasks.classify import classify
 
+    texts = _texts_or_stdin(args.texts)
     model = load_model(args.model, allow_pickle=args.allow_pickle)
-    predictions = classify(args.texts, top_k=args.top_k, min_score=args.min_score, model=model)
-    if args.json:
-        _print_json([{"text": t, **p.to_dict()} for t, p in zip(args.texts, predictions)])
+    predictions = classify(texts, top_k=args.top_k, min_score=args.min_score, model=model)
+    if args.json:  # JSON lines: one object per headline, as `tag --format jsonl` writes
+        for text, pred in zip(texts, predictions):
+            print(json.dumps({"text": text, **pred.to_dict()}, ensure_ascii=False))
         return 0
-    for text, pred in zip(args.texts, predictions):
+    for text, pred in zip(texts, predictions):
         why = (
             ""
             if pred.label
@@ -363,6 +370,21 @@ def _run_classify(args: argparse.Namespace) -> int:
         else:
             print(f"{pred.label}\t{pred.score:.3f}\t{text}")
     return 0
+
+
+def _texts_or_stdin(texts: list[str]) -> list[str]:
+    """Return ``texts`` with a ``-`` replaced by the lines of standard input, one headline each."""
+    if texts.count("-") > 1:
+        raise NewsclfError("- (standard input) may be given once")
+    if "-" not in texts:
+        return texts
+    at = texts.index("-")
+    # splitlines would also split on form feeds and U+2028 inside a line: split on ends only.
+    data = sys.stdin.read()
+    lines = data.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the last line's end, not an empty headline
+    return [*texts[:at], *lines, *texts[at + 1 :]]
 
 
 def _run_tag(args: argparse.Namespace) -> int:
