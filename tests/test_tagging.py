@@ -377,3 +377,12 @@ def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypa
         tag_file(write("h.txt", "oil\n" * 50), tmp_path / "o.csv", model=tiny_model, n_jobs=2, batch_size=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.txt"]
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("name", ["out.xlsx", "out.csv.gz", "out.txt"])
+def test_unknown_output_extension_is_refused_naming_the_formats(tiny_model, write, tmp_path, name):
+    with pytest.raises(DataError, match=r"cannot write a \.\w+ file.*csv \(\.csv\), jsonl \(\.jsonl, \.ndjson\)"):
+        tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model)
+    assert not (tmp_path / name).exists()
+    tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model, output_format="csv")  # said so
+    assert (tmp_path / name).read_text().startswith("text,topic")
