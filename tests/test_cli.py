@@ -28,7 +28,9 @@ def test_classify_text_and_json(cli, tmp_path):
     ).stdout
     lines = out.strip().splitlines()
     assert lines[0].startswith("sport\t") and lines[1].startswith("technology\t")
-    out = cli("classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", "--json", "--top-k", "2")
+    out = cli(
+        "classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", "--json", "--top-k", "2"
+    )
     lines = out.stdout.splitlines()  # JSON lines, as the help says and as `tag --format jsonl` writes
     assert len(lines) == 2
     data = [json.loads(line) for line in lines]
@@ -300,3 +302,39 @@ def test_a_run_stopped_midway_leaves_no_output(cli, tiny_model_path, tmp_path):
         else:
             assert process.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig]
             assert list(where.iterdir()) == [] and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize(
+    ("verb", "output"),
+    [
+        ("tag", "/proc/nope/x.csv"),  # under /proc, yet a directory that does not exist
+        ("tag", "/sys/x.csv"),  # a directory even root cannot create files in
+        ("train", "/sys/x.newsclf"),
+        ("train-report", "/sys/report"),
+        ("evaluate-report", "/sys/report"),
+    ],
+)
+def test_every_output_path_is_checked_before_the_work(
+    cli, write, corpus, tiny_model_path, monkeypatch, verb, output
+):
+    import newsclf._tasks.tag
+    import newsclf._tasks.train
+
+    def never(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(newsclf._tasks.train, "train", never)
+    monkeypatch.setattr(newsclf._tasks.train, "evaluate", never)
+    monkeypatch.setattr(newsclf._tasks.tag, "score_batches", never)
+    data = write("labeled.csv", corpus.to_csv(index=False))
+    table = ["--text-col", "text", "--label-col", "label"]
+    args = {
+        "tag": ["tag", data, "-o", output, "--model", tiny_model_path],
+        "train": ["train", data, *table, "-o", output],
+        "train-report": ["train", data, *table, "-o", data.with_suffix(".newsclf"), "--report", output],
+        "evaluate-report": ["evaluate", tiny_model_path, data, *table, "--report", output],
+    }[verb]
+    result = cli(*args, check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"newsclf {verb.split('-')[0]}: error: {output}: cannot write")
+    assert "Errno" not in result.stderr and "Traceback" not in result.stderr

@@ -341,8 +341,8 @@ def test_input_errors_write_nothing(tiny_model, write, tmp_path, name, content, 
 def test_empty_and_header_only_inputs_give_header_only_outputs(tiny_model, write, tmp_path):
     assert tag_file(write("e.txt", ""), tmp_path / "e.csv", model=tiny_model).rows == 0
     assert (tmp_path / "e.csv").read_bytes() == b"text,topic,score,status,line\r\n"
-    assert tag_file(write("h.csv", "id,title\n"), tmp_path / "h.csv.out", model=tiny_model).rows == 0
-    assert (tmp_path / "h.csv.out").read_bytes() == b"id,title,topic,score,status,line\r\n"
+    assert tag_file(write("h.csv", "id,title\n"), tmp_path / "h.tagged.csv", model=tiny_model).rows == 0
+    assert (tmp_path / "h.tagged.csv").read_bytes() == b"id,title,topic,score,status,line\r\n"
 
 
 def test_truncated_gzip_with_workers_leaves_nothing(tiny_model, tmp_path):
@@ -381,7 +381,9 @@ def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypa
 
 @pytest.mark.parametrize("name", ["out.xlsx", "out.csv.gz", "out.txt"])
 def test_unknown_output_extension_is_refused_naming_the_formats(tiny_model, write, tmp_path, name):
-    with pytest.raises(DataError, match=r"cannot write a \.\w+ file.*csv \(\.csv\), jsonl \(\.jsonl, \.ndjson\)"):
+    with pytest.raises(
+        DataError, match=r"cannot write a \.\w+ file.*csv \(\.csv\), jsonl \(\.jsonl, \.ndjson\)"
+    ):
         tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model)
     assert not (tmp_path / name).exists()
     tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model, output_format="csv")  # said so

@@ -240,9 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="also show the K most probable topics")
     _add_min_score(p)
-    p.add_argument(
-        "--json", action="store_true", help="print JSON lines: one JSON object per headline"
-    )
+    p.add_argument("--json", action="store_true", help="print JSON lines: one JSON object per headline")
     _add_model(p)
 
     p = command("tag", "Tag every headline of a file and write a CSV (or JSONL, Parquet).", _run_tag)

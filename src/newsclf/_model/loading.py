@@ -12,7 +12,14 @@ from .._errors import ArtifactError
 from .classifier import NewsClassifier, new_from_state
 from .fileformat import StoredModel, read_model
 
-__all__ = ["CACHE_SIZE", "DEFAULT_MODEL_NAME", "bundled_model_path", "clear_cache", "load_model", "resolve_model"]
+__all__ = [
+    "CACHE_SIZE",
+    "DEFAULT_MODEL_NAME",
+    "bundled_model_path",
+    "clear_cache",
+    "load_model",
+    "resolve_model",
+]
 
 _BUNDLED_NAME = "default.newsclf"
 _bundled: NewsClassifier | None = None

@@ -237,8 +237,10 @@ def _check_texts(text_or_texts: object) -> None:
     """Refuse what is neither a str nor an iterable, before any model is loaded."""
     if isinstance(text_or_texts, str):
         return
-    if text_or_texts is None or isinstance(text_or_texts, (bytes, bytearray)) or not (
-        hasattr(text_or_texts, "__iter__") or hasattr(text_or_texts, "__getitem__")
+    if (
+        text_or_texts is None
+        or isinstance(text_or_texts, (bytes, bytearray))
+        or not (hasattr(text_or_texts, "__iter__") or hasattr(text_or_texts, "__getitem__"))
     ):
         raise TypeError(
             f"classify() takes a str or an iterable of str, not {type(text_or_texts).__name__}"

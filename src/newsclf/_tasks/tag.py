@@ -200,13 +200,13 @@ def tag_file(
     check_min_score(min_score)
     workers = resolve_jobs(n_jobs)
     to_stdout = output is None or str(output) == "-"
+    if not to_stdout:
+        check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
     out_fmt = pick_format(None if to_stdout else str(output), output_format)
     if out_fmt == "parquet":
         from .._io.parquet import require_pyarrow
 
         require_pyarrow("writing Parquet")
-    if not to_stdout:
-        check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
     clf = resolve_model(model)
     started = time.perf_counter()
     summary = TagSummary(output="<stdout>" if to_stdout else str(output))
