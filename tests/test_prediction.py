@@ -158,5 +158,5 @@ def test_default_names_the_bundled_model():
 
 @pytest.mark.parametrize("bad", [None, 42, b"bytes"])
 def test_classify_of_a_non_text_says_so(bad):
-    with pytest.raises(TypeError, match="classify.*str or an iterable of str"):
+    with pytest.raises(TypeError, match=r"classify.*str or an iterable of str"):
         classify(bad)
