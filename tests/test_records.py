@@ -268,12 +268,10 @@ def test_a_headerless_file_gets_the_no_header_hint(write, first_line):
     data = write(
         "h.csv", first_line + "\n" + sep.join(["2", "Another headline about the weather", "x"]) + "\n"
     )
-    with pytest.raises(DataError, match="--no-header"):
-        with open_records(data) as reader:
-            list(reader.chunks(10))
-    with pytest.raises(DataError, match="--no-header"):
-        with open_records(data, text_col="headline") as reader:
-            list(reader.chunks(10))
+    with pytest.raises(DataError, match="--no-header"), open_records(data) as reader:
+        list(reader.chunks(10))
+    with pytest.raises(DataError, match="--no-header"), open_records(data, text_col="headline") as reader:
+        list(reader.chunks(10))
     from newsclf._io.tables import read_labeled
 
     with pytest.raises(DataError, match="--no-header"):
@@ -283,7 +281,6 @@ def test_a_headerless_file_gets_the_no_header_hint(write, first_line):
 @pytest.mark.parametrize("header", ["id,title,topic", "a,b,c", "Headline Text,Label,Date", "x1,x2,42"])
 def test_a_real_header_gets_no_such_hint(write, header):
     data = write("h.csv", header + "\n1,Some headline,sport\n")
-    with pytest.raises(DataError) as caught:
-        with open_records(data, text_col="nope") as reader:
-            list(reader.chunks(10))
+    with pytest.raises(DataError) as caught, open_records(data, text_col="nope") as reader:
+        list(reader.chunks(10))
     assert "--no-header" not in str(caught.value)
