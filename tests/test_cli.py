@@ -247,7 +247,7 @@ def test_tag_on_a_terminal_shows_progress_then_the_summary(cli, write, tiny_mode
     status, shown = _run_on_a_terminal([str(part) for part in command])
     assert status == 0, shown
     assert "tagging" in shown and "rows/s" in shown and "100%" in shown  # rows, rate, estimated total
-    assert "9001 rows: " in shown and "1 empty" in shown and "abstained" in shown
+    assert "9,001 rows: " in shown and "1 empty" in shown and "abstained" in shown
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(out)
     assert table.num_rows == 9001 and table.column("line").to_pylist()[-1] == 9002

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsclf import DataError, Status, classify, tag_file
+from newsclf import DataError, Status, TagSummary, classify, tag_file
 from newsclf._tasks.tag import OUTPUT_COLUMNS
 
 
@@ -101,6 +101,8 @@ def test_unknown_output_format(tiny_model, write):
 def test_summary_text(tiny_model, write, tmp_path):
     summary = tag_file(write("h.txt", "a\n"), tmp_path / "o.csv", model=tiny_model)
     assert "1 rows: 1 tagged" in str(summary)
+    big = TagSummary(rows=2_000_000, tagged=1_999_000, empty=1_000, seconds=50.0, output="o.csv")
+    assert str(big).startswith("2,000,000 rows: 1,999,000 tagged, 0 repaired, 1,000 empty, ")
 
 
 @pytest.mark.parametrize("text", ["0\r", "a\rb", "x\r\ny", '"quoted"', "semi;colon"])

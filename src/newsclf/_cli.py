@@ -479,12 +479,12 @@ def _run_train(args: argparse.Namespace) -> int:
         return 0
     d = result.data.summary()
     print(
-        f"read {d['rows_read']} rows from {d['source']}: used {d['rows_used']}, skipped "
-        f"{d['skipped_empty_text']} with empty text and {d['skipped_empty_label']} with empty "
-        f"label, dropped {d['duplicates_dropped']} exact duplicates; "
-        f"{d['conflicting_texts']} texts carry more than one label"
+        f"read {d['rows_read']:,} rows from {d['source']}: used {d['rows_used']:,}, skipped "
+        f"{d['skipped_empty_text']:,} with empty text and {d['skipped_empty_label']:,} with empty "
+        f"label, dropped {d['duplicates_dropped']:,} exact duplicates; "
+        f"{d['conflicting_texts']:,} texts carry more than one label"
     )
-    print("labels: " + ", ".join(f"{k} ({v})" for k, v in d["label_counts"].items()))
+    print("labels: " + ", ".join(f"{k} ({v:,})" for k, v in d["label_counts"].items()))
     if result.tuning is not None:
         print(f"\nsettings search on the training rows:\n{result.tuning}")
         print("chosen: " + ", ".join(f"{k}={v}" for k, v in result.tuning.best_params.items()))

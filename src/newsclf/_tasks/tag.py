@@ -53,8 +53,8 @@ class TagSummary:
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
         return (
-            f"{self.rows} rows: {self.tagged} tagged, {self.repaired} repaired, {self.empty} empty, "
-            f"{self.unreadable} unreadable, {self.abstained} abstained; "
+            f"{self.rows:,} rows: {self.tagged:,} tagged, {self.repaired:,} repaired, {self.empty:,} empty, "
+            f"{self.unreadable:,} unreadable, {self.abstained:,} abstained; "
             f"{self.seconds:.1f} s ({rate:,.0f} rows/s) -> {self.output}"
         )
 
