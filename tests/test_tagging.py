@@ -381,7 +381,7 @@ def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypa
     assert not multiprocessing.active_children()
 
 
-@pytest.mark.parametrize("name", ["out.xlsx", "out.csv.gz", "out.txt"])
+@pytest.mark.parametrize("name", ["out.xlsx", "out.csv.gz", "out.html"])
 def test_unknown_output_extension_is_refused_naming_the_formats(tiny_model, write, tmp_path, name):
     with pytest.raises(
         DataError, match=r"cannot write a \.\w+ file.*csv \(\.csv\), jsonl \(\.jsonl, \.ndjson\)"
@@ -390,3 +390,41 @@ def test_unknown_output_extension_is_refused_naming_the_formats(tiny_model, writ
     assert not (tmp_path / name).exists()
     tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model, output_format="csv")  # said so
     assert (tmp_path / name).read_text().startswith("text,topic")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_jsonl_to_csv_or_parquet_keeps_every_scalar_key(tiny_model, write, tmp_path, fmt):
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    src = write(
+        "in.jsonl",
+        '{"id": 7, "title": "Crude oil climbs", "ok": true, "meta": {"a": 1}, "n": null}\n'
+        "not json at all\n"
+        '{"id": 8, "title": 42, "extra": "x"}\n'
+        '{"title": "Striker wins cup", "id": "nine", "ok": [1, 2]}\n',
+    )
+    out = tmp_path / f"out.{fmt}"
+    tag_file(src, out, model=tiny_model)
+    if fmt == "csv":
+        rows = _read_csv(out)
+    else:
+        import pandas as pd
+
+        rows = pd.read_parquet(out).astype({"line": str}).fillna("").to_dict("records")
+    assert list(rows[0])[:4] == ["id", "title", "ok", "n"]  # "meta" is not a scalar
+    assert [(r["id"], r["title"], r["ok"], r["status"]) for r in rows] == [
+        ("7", "Crude oil climbs", "true", "ok"),
+        ("", "not json at all", "", "bad_json"),  # the line itself is kept, in the text column
+        ("8", "42", "", "no_text"),
+        ("nine", "Striker wins cup", "[1, 2]", "ok"),
+    ]
+
+
+def test_unreadable_csv_records_keep_their_raw_content(tiny_model, write, tmp_path):
+    content = b'id,text,n\n1,Crude oil climbs,2\n2,too,many,fields,"here"\n3,"oops"x,4\n4,fine,5\n'
+    tag_file(write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model)
+    rows = _read_csv(tmp_path / "o.csv")
+    assert [r["status"] for r in rows] == ["ok", "ragged_row", "bad_csv", "ok"]
+    assert rows[1]["text"] == '2,too,many,fields,"here"' and rows[1]["id"] == "2"
+    assert rows[2]["text"] == '3,"oops"x,4' and rows[2]["id"] == ""
+    assert rows[3]["text"] == "fine"

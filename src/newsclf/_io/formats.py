@@ -25,8 +25,8 @@ EXTENSIONS = {
     ".pq": "parquet",
 }
 
-#: The extensions an output may have, and the format each implies.
-OUTPUT_EXTENSIONS = {ext: fmt for ext, fmt in EXTENSIONS.items() if fmt in OUTPUT_FORMATS}
+#: The extensions an output may have, and the format each implies (``.txt``: CSV is text).
+OUTPUT_EXTENSIONS = {**{ext: fmt for ext, fmt in EXTENSIONS.items() if fmt in OUTPUT_FORMATS}, ".txt": "csv"}
 
 
 def _extension_format(name: str) -> str | None:
@@ -55,7 +55,8 @@ def output_format(output: str | None, fmt: str | None = None) -> str:
     """Return the output format: ``fmt`` if given, else implied by the output's extension.
 
     Standard output (``None`` or ``"-"``) and a name without an extension (``/dev/stdout``,
-    ``tagged``) get CSV. Any other extension must be one of :data:`OUTPUT_EXTENSIONS`: a
+    ``tagged``) get CSV, as does ``.txt``. Any other extension must be one of
+    :data:`OUTPUT_EXTENSIONS`: a
     ``.xlsx`` or ``.csv.gz`` output is refused rather than silently written as plain CSV.
 
     Raises
@@ -75,7 +76,7 @@ def output_format(output: str | None, fmt: str | None = None) -> str:
         return "csv"
     found = OUTPUT_EXTENSIONS.get(suffix)
     if found is None:
-        known = ", ".join(f"{name} ({', '.join(e for e, f in OUTPUT_EXTENSIONS.items() if f == name)})"
+        known = ", ".join(f"{name} ({', '.join(e for e, f in EXTENSIONS.items() if f == name)})"
                           for name in OUTPUT_FORMATS)  # fmt: skip
         raise DataError(
             f"{output}: cannot write a {suffix} file; the output formats are {known}: "

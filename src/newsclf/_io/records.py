@@ -51,7 +51,9 @@ class Status:
 class Record:
     """One input record: where it starts, its fields, its text and its status.
 
-    ``fields`` is empty for a blank line; ``obj`` is the parsed object of a JSON line.
+    ``fields`` is empty for a blank line; ``obj`` is the parsed object of a JSON line;
+    ``raw`` the record as it stands in the input (its lines, without the last line end), where
+    a reader keeps it for a record it could not read whole (a rejected or ragged CSV record).
     """
 
     line: int
@@ -60,6 +62,7 @@ class Record:
     status: str
     detail: str = ""
     obj: dict[str, Any] | None = field(default=None, repr=False)
+    raw: str = field(default="", repr=False)
 
 
 @dataclass

@@ -213,6 +213,8 @@ def tag_file(
     options = {"text_col": text_col, "sep": sep, "header": header, "quoting": quoting, "strict": strict}
     # Parquet input keeps its rows' own types only for outputs that can hold them.
     options["keep_records"] = out_fmt != "csv"
+    # JSON lines output writes each input object whole; the others get its scalar keys as columns.
+    options["all_keys"] = out_fmt != "jsonl"
     with open_reader(source, fmt=input_format, **options) as reader:
         names = output_names(reader.known_names, top_k)
         with _open_output(output, binary=out_fmt == "parquet") as handle:
