@@ -63,6 +63,9 @@ _EXAMPLES = {
         label are skipped, exact duplicate rows dropped, conflicting texts counted: all of it
         is reported, and recorded in the model card.
 
+        --refit: after the held-out report, refit on every row (held-out ones included) and
+        save that model; the model card says so (split.refit, fitted_on).
+
         --report DIR writes the held-out evaluation as a report with charts, as in
         `newsclf evaluate --report` (needs matplotlib: pip install 'newsclf[plot]').
 
@@ -70,6 +73,7 @@ _EXAMPLES = {
           newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf
           newsclf train data.tsv --no-header --no-quotes --text-col 2 --label-col 5 -o m.newsclf
           newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf --report held-out
+          newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf --refit
         """,
     "evaluate": """
         Scores MODEL on every usable row of DATA (read as in `newsclf train`): accuracy,
@@ -281,6 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default: 0)")
     p.add_argument(
+        "--refit",
+        action="store_true",
+        help="after the held-out report, refit on every row and save that model (the card says so)",
+    )
+    p.add_argument(
         "--C",
         type=_positive_float,
         dest="C",
@@ -456,9 +465,18 @@ def _run_train(args: argparse.Namespace) -> int:
         from ._tasks.topics import read_descriptions
 
         params["label_descriptions"] = read_descriptions(args.label_descriptions)
-    result = train(
-        args.data, test_size=args.test_size, random_state=args.seed, **_table_kwargs(args), **params
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = train(
+            args.data,
+            test_size=args.test_size,
+            random_state=args.seed,
+            refit=args.refit,
+            **_table_kwargs(args),
+            **params,
+        )
+    for warning in caught:
+        print(f"newsclf train: warning: {warning.message}", file=sys.stderr)
     seconds = time.perf_counter() - started
     path = result.model.save(args.output, format=args.save_format)
     report_path = None
@@ -471,6 +489,7 @@ def _run_train(args: argparse.Namespace) -> int:
                 "model": str(path),
                 "data": result.data.summary(),
                 "held_out": result.report.to_dict() if result.report else None,
+                "refit": bool(args.refit),
                 "training_seconds": round(seconds, 2),
                 "tuning": result.tuning.to_dict() if result.tuning else None,
                 "report": report_path,
@@ -491,6 +510,8 @@ def _run_train(args: argparse.Namespace) -> int:
     if result.report is not None:
         print(f"\nheld-out evaluation ({args.test_size:g} of the rows, seed {args.seed}):")
         print(result.report)
+    if args.refit:
+        print(f"\nrefitted on all {d['rows_used']:,} rows: the saved model saw the held-out rows too")
     print(f"\ntrained in {seconds:.1f} s; model written to {path}")
     if report_path is not None:
         print(f"report written to {report_path}")
@@ -557,7 +578,13 @@ def _describe_card(card: dict[str, Any]) -> str:
         held = (card.get("split") or {}).get("test_size") or 0
         lines.append(
             f"training data: {data.get('source')}: {data.get('rows_read')} rows read, "
-            f"{data.get('rows_used')} used" + (f", of which {held:g} held out for evaluation" if held else "")
+            f"{data.get('rows_used')} used"
+            + (f", of which {held:g} held out for evaluation" if held else "")
+            + (
+                "; this model was then refitted on all of them"
+                if (card.get("split") or {}).get("refit")
+                else ""
+            )
         )
     for source in card.get("sources") or []:
         lines.append(f"  source: {source.get('name')} ({source.get('license')})")
@@ -591,6 +618,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
         parser.error("--report-format needs --report DIR")
     if args.command == "train" and args.report is not None and args.test_size == 0:
         parser.error("--report needs a held-out split, and --test-size 0 holds out nothing")
+    if args.command == "train" and args.refit and args.test_size == 0:
+        parser.error("--refit needs a held-out split to report on; --test-size 0 already fits on every row")
 
 
 def _terminate(signum: int, frame: object) -> None:
