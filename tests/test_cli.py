@@ -93,7 +93,7 @@ def test_classify_min_score_abstains_and_keeps_the_score(cli):
 def test_classify_empty_text(cli):
     assert "(empty text: no topic)" in cli("classify", "   ").stdout
     data = json.loads(cli("classify", "", "--json").stdout)
-    assert data == {"text": "", "label": "", "score": 0.0}
+    assert data == {"text": "", "label": "", "score": 0.0, "status": "empty"}
 
 
 def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):
@@ -338,3 +338,35 @@ def test_every_output_path_is_checked_before_the_work(
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith(f"newsclf {verb.split('-')[0]}: error: {output}: cannot write")
     assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_tag_marks_text_without_signal_and_counts_it(cli, write):
+    src = write("h.txt", "Brent crude climbs as OPEC+ extends output cuts\n-\nlorem ipsum dolor sit amet\n")
+    result = cli("tag", src, "--jobs", "1")
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [r["status"] for r in rows] == ["ok", "no_signal", "no_signal"]
+    assert rows[0]["topic"] == "energy" and rows[1]["topic"] == rows[2]["topic"] == ""
+    assert all(float(r["score"]) > 0 for r in rows)  # the score is kept
+    assert (
+        "3 rows: 1 tagged, 0 repaired, 0 empty, 0 unreadable, 0 abstained, 2 no signal (66.7%)"
+        in result.stderr
+    )
+
+
+def test_evaluate_reports_the_no_signal_rate(cli, write):
+    data = write(
+        "t.csv",
+        "text,label\nBrent crude climbs as OPEC+ extends output cuts,energy\n"
+        "Arsenal sign Brazilian midfielder on five-year deal,sport\nthe,culture\n-,sport\n",
+    )
+    out = cli("evaluate", "default", data, "--text-col", "text", "--label-col", "label").stdout
+    assert "no signal: 2 of 4 rows (50.0%)" in out
+    report = json.loads(
+        cli("evaluate", "default", data, "--text-col", "text", "--label-col", "label", "--json").stdout
+    )
+    assert report["no_signal"] == 2 and report["n"] == 4
+
+
+def test_classify_says_why_there_is_no_topic(cli):
+    out = cli("classify", "lorem ipsum dolor sit amet").stdout
+    assert out.startswith("-\t0.") and "(no signal: the model knows too few of its words; no topic)" in out

@@ -62,7 +62,7 @@ def test_model_may_be_given_as_path(tiny_model, tiny_model_path):
 def test_classify_never_raises_on_any_string(text):
     pred = classify(text)
     if text.strip():
-        assert pred.label in load_model().classes_
+        assert pred.label in load_model().classes_ or (pred.label == "" and pred.status == "no_signal")
         assert 0.0 < pred.score <= 1.0
     else:
         assert pred == Prediction("", 0.0)
@@ -160,3 +160,28 @@ def test_default_names_the_bundled_model():
 def test_classify_of_a_non_text_says_so(bad):
     with pytest.raises(TypeError, match=r"classify.*str or an iterable of str"):
         classify(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-",
+        "the",
+        "lorem ipsum dolor sit amet",
+        "Le gouvernement annonce une réforme des retraites",
+        "12345",
+        "???",
+    ],
+)
+def test_text_the_model_cannot_read_gets_no_topic_but_keeps_its_score(text):
+    pred = classify(text, top_k=2)
+    assert (pred.label, pred.status) == ("", "no_signal")
+    assert 0.0 < pred.score <= 1.0 and pred.alternatives[0][1] == pred.score
+    assert pred.to_dict()["status"] == "no_signal"
+
+
+def test_headlines_have_signal():
+    preds = classify(HEADLINES)
+    assert all(p.status == "ok" and p.label for p in preds)
+    assert classify("").status == "empty"
+    assert classify(HEADLINES[0], min_score=1.0).status == "low_score"

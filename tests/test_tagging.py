@@ -99,7 +99,7 @@ def test_unknown_output_format(tiny_model, write):
 
 
 def test_summary_text(tiny_model, write, tmp_path):
-    summary = tag_file(write("h.txt", "a\n"), tmp_path / "o.csv", model=tiny_model)
+    summary = tag_file(write("h.txt", "Crude oil climbs\n"), tmp_path / "o.csv", model=tiny_model)
     assert "1 rows: 1 tagged" in str(summary)
     big = TagSummary(rows=2_000_000, tagged=1_999_000, empty=1_000, seconds=50.0, output="o.csv")
     assert str(big).startswith("2,000,000 rows: 1,999,000 tagged, 0 repaired, 1,000 empty, ")
@@ -286,8 +286,8 @@ def test_jobs_give_the_same_output_as_in_process(tiny_model, write, tmp_path):
 
 
 def test_min_score_abstains_keeping_the_score(tiny_model, write, tmp_path):
-    src = write("h.txt", "Crude oil climbs\n\nsomething else entirely\n")
-    scores = [p.score for p in classify(["Crude oil climbs", "something else entirely"], model=tiny_model)]
+    src = write("h.txt", "Crude oil climbs\n\nthe new week report\n")
+    scores = [p.score for p in classify(["Crude oil climbs", "the new week report"], model=tiny_model)]
     threshold = (scores[0] + scores[1]) / 2
     summary = tag_file(src, tmp_path / "o.csv", model=tiny_model, min_score=threshold, top_k=1)
     rows = _read_csv(tmp_path / "o.csv")
@@ -301,8 +301,8 @@ def test_min_score_abstains_keeping_the_score(tiny_model, write, tmp_path):
 
 def test_dirty_csv_keeps_one_row_per_record(tiny_model, write, tmp_path):
     content = (
-        b'id,text\n1,Crude oil climbs\n2,too,many,fields\n\n3,"unterminated\n4,caf\xe9 coach\n'
-        b'5,"a ""quoted"" oil"\n6\n'
+        b'id,text\n1,Crude oil climbs\n2,too,many,fields\n\n3,"unterminated\n4,caf\xe9 coach wins\n'
+        b'5,"a ""quoted"" oil deal"\n6\n'
     )
     summary = tag_file(
         write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model, n_jobs=2, batch_size=2
@@ -318,8 +318,8 @@ def test_dirty_csv_keeps_one_row_per_record(tiny_model, write, tmp_path):
         "ragged_row",
     ]
     assert [r["line"] for r in rows] == ["2", "3", "4", "5", "6", "7", "8"]
-    assert rows[4]["text"] == "caf\ufffd coach" and rows[4]["topic"] == "sport"
-    assert rows[5]["text"] == 'a "quoted" oil'
+    assert rows[4]["text"] == "caf\ufffd coach wins" and rows[4]["topic"] == "sport"
+    assert rows[5]["text"] == 'a "quoted" oil deal'
     assert (summary.rows, summary.repaired, summary.unreadable) == (7, 1, 3)
 
 
@@ -410,7 +410,7 @@ def test_jsonl_to_csv_or_parquet_keeps_every_scalar_key(tiny_model, write, tmp_p
     else:
         import pandas as pd
 
-        rows = pd.read_parquet(out).astype({"line": str}).fillna("").to_dict("records")
+        rows = pd.read_parquet(out).astype({"line": str, "score": str}).fillna("").to_dict("records")
     assert list(rows[0])[:4] == ["id", "title", "ok", "n"]  # "meta" is not a scalar
     assert [(r["id"], r["title"], r["ok"], r["status"]) for r in rows] == [
         ("7", "Crude oil climbs", "true", "ok"),
@@ -421,10 +421,12 @@ def test_jsonl_to_csv_or_parquet_keeps_every_scalar_key(tiny_model, write, tmp_p
 
 
 def test_unreadable_csv_records_keep_their_raw_content(tiny_model, write, tmp_path):
-    content = b'id,text,n\n1,Crude oil climbs,2\n2,too,many,fields,"here"\n3,"oops"x,4\n4,fine,5\n'
+    content = (
+        b'id,text,n\n1,Crude oil climbs,2\n2,too,many,fields,"here"\n3,"oops"x,4\n4,Striker wins cup,5\n'
+    )
     tag_file(write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model)
     rows = _read_csv(tmp_path / "o.csv")
     assert [r["status"] for r in rows] == ["ok", "ragged_row", "bad_csv", "ok"]
     assert rows[1]["text"] == '2,too,many,fields,"here"' and rows[1]["id"] == "2"
     assert rows[2]["text"] == '3,"oops"x,4' and rows[2]["id"] == ""
-    assert rows[3]["text"] == "fine"
+    assert rows[3]["text"] == "Striker wins cup"

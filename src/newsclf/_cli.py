@@ -362,13 +362,11 @@ def _run_classify(args: argparse.Namespace) -> int:
             print(json.dumps({"text": text, **pred.to_dict()}, ensure_ascii=False))
         return 0
     for text, pred in zip(texts, predictions):
-        why = (
-            ""
-            if pred.label
-            else "  (empty text: no topic)"
-            if not pred.score
-            else "  (below --min-score: no topic)"
-        )
+        why = {
+            "empty": "  (empty text: no topic)",
+            "low_score": "  (below --min-score: no topic)",
+            "no_signal": "  (no signal: the model knows too few of its words; no topic)",
+        }.get(pred.status, "")
         if args.top_k:
             ranked = ", ".join(f"{label} {score:.3f}" for label, score in pred.alternatives)
             print(f"{text}\n  " + (f"{ranked}{why}" if ranked else why.strip()))

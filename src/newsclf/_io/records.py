@@ -43,6 +43,7 @@ class Status:
     BAD_JSON = "bad_json"  #: line that is not a JSON object: no topic
     NO_TEXT = "no_text"  #: JSON object without the text key, or a non-string text: no topic
     LOW_SCORE = "low_score"  #: tagged, but the best score is below ``min_score``: no topic
+    NO_SIGNAL = "no_signal"  #: the model knows too few of the text's words: no topic, score kept
 
     TAGGABLE = frozenset({OK, BAD_UTF8})
 

@@ -37,8 +37,9 @@ class TagSummary:
     """Counts of one tagging run.
 
     Every input record is in exactly one bucket: ``tagged`` (status ``ok``), ``repaired``
-    (undecodable bytes replaced, then tagged), ``empty``, ``unreadable`` (no topic), or
-    ``abstained`` (status ``low_score``: predicted below ``min_score``, no topic).
+    (undecodable bytes replaced, then tagged), ``empty``, ``unreadable`` (no topic),
+    ``abstained`` (status ``low_score``: predicted below ``min_score``, no topic), or
+    ``no_signal`` (the model knows too few of the text's words: no topic).
     """
 
     rows: int = 0
@@ -48,13 +49,16 @@ class TagSummary:
     unreadable: int = 0
     seconds: float = 0.0
     output: str = "<stdout>"
-    abstained: int = 0  # last: positional construction stays as it was before abstention
+    abstained: int = 0  # after output: positional construction stays as it was before abstention
+    no_signal: int = 0
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
+        share = f" ({self.no_signal / self.rows:.1%})" if self.no_signal else ""
         return (
             f"{self.rows:,} rows: {self.tagged:,} tagged, {self.repaired:,} repaired, {self.empty:,} empty, "
-            f"{self.unreadable:,} unreadable, {self.abstained:,} abstained; "
+            f"{self.unreadable:,} unreadable, {self.abstained:,} abstained, "
+            f"{self.no_signal:,} no signal{share}; "
             f"{self.seconds:.1f} s ({rate:,.0f} rows/s) -> {self.output}"
         )
 
@@ -66,6 +70,7 @@ class TagSummary:
         self.repaired += counts.pop(Status.BAD_UTF8, 0)
         self.empty += counts.pop(Status.EMPTY, 0)
         self.abstained += counts.pop(Status.LOW_SCORE, 0)
+        self.no_signal += counts.pop(Status.NO_SIGNAL, 0)
         self.unreadable += sum(counts.values())
 
 
@@ -84,13 +89,17 @@ def tag_columns(
     """Return the added columns of a chunk whose non-empty ``texts`` were predicted as ``scores``.
 
     Predicted rows get their best label and its score; below ``min_score`` the label is
-    withheld and the status becomes ``low_score``. Other rows keep their status, no topic.
+    withheld and the status becomes ``low_score``; for a text the model's vocabulary barely
+    covers, ``no_signal`` (score kept). Other rows keep their status, no topic.
     """
     named = label_scores(scores, classes, min_score)
     statuses = list(statuses)
+    weak = named.weak or [False] * len(named.labels)
     if len(scores) == len(texts):  # the common case: every record was predicted
         for i in (i for i, low in enumerate(named.low) if low):
             statuses[i] = Status.LOW_SCORE
+        for i in (i for i, w in enumerate(weak) if w):
+            statuses[i] = Status.NO_SIGNAL
         return Tagged(named.labels, list(named.scores), statuses, named.alternatives)
     topics = [""] * len(texts)
     score_list: list[float | None] = [None] * len(texts)
@@ -100,7 +109,9 @@ def tag_columns(
     filled = (i for i, text in enumerate(texts) if text)
     for k, i in enumerate(filled):
         topics[i], score_list[i] = named.labels[k], named.scores[k]
-        if named.low[k]:
+        if weak[k]:
+            statuses[i] = Status.NO_SIGNAL
+        elif named.low[k]:
             statuses[i] = Status.LOW_SCORE
         if alternatives is not None and named.alternatives is not None:
             alternatives[i] = named.alternatives[k]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from collections import Counter
@@ -16,6 +17,7 @@ from .._deprecations import UNSET, renamed
 from .._errors import DataError
 from .._io.tables import LabeledData, TableOptions, read_labeled
 from .._model.classifier import NewsClassifier
+from .classify import no_signal
 from .evaluate import EvaluationReport
 from .topics import set_descriptions
 from .tune import SEARCH_SPACE, TuneResult, tune
@@ -80,7 +82,13 @@ def _score(model: NewsClassifier, texts: list[str], labels: list[str]) -> Evalua
     proba = model.predict_proba(texts)
     top = np.argmax(proba, axis=1)
     confidences = proba[np.arange(len(top)), top]
-    return EvaluationReport.from_predictions(labels, model.classes_[top], confidences)
+    report = EvaluationReport.from_predictions(labels, model.classes_[top], confidences)
+    weak = no_signal(model, texts)
+    if weak is None:
+        return report
+    right = np.asarray([str(p) == str(t) for p, t in zip(model.classes_[top], labels)], dtype=bool)
+    accuracy = float(right[weak].mean()) if weak.any() else None
+    return dataclasses.replace(report, no_signal=int(weak.sum()), no_signal_accuracy=accuracy)
 
 
 def train(
