@@ -81,9 +81,8 @@ def main() -> None:
         for text, flag, k, s in zip(texts, weak, known, share):
             if name == "junk" or flag:
                 score = model.predict_proba([text]).max()  # type: ignore[attr-defined]
-                print(
-                    f"  {'NO_SIGNAL' if flag else 'signal   '} known {k:2d} share {s:.2f} score {score:.2f}  {text[:70]}"
-                )
+                what = "NO_SIGNAL" if flag else "signal   "
+                print(f"  {what} known {k:2d} share {s:.2f} score {score:.2f}  {text[:70]}")
 
 
 if __name__ == "__main__":

@@ -126,8 +126,8 @@ _PIECE_CACHE_SIZE = 200_000
 class _Coverage:
     """A model's single words, and what each whitespace-separated piece of text holds of them.
 
-    A piece (``"opec+,"``) is tokenized once, as the model's word block tokenizes (``\\w+``
-    runs never cross whitespace), into (words, known words); later texts only look pieces up.
+    A piece (``"opec+,"``) is tokenized once, as the model's word block tokenizes (runs of
+    word characters never cross whitespace), into (words, known words); later texts only look pieces up.
     """
 
     def __init__(self, words: frozenset[str]) -> None:
