@@ -370,3 +370,16 @@ def test_evaluate_reports_the_no_signal_rate(cli, write):
 def test_classify_says_why_there_is_no_topic(cli):
     out = cli("classify", "lorem ipsum dolor sit amet").stdout
     assert out.startswith("-\t0.") and "(no signal: the model knows too few of its words; no topic)" in out
+
+
+def test_default_names_the_bundled_model_everywhere(cli, write):
+    from newsclf import bundled_model_path
+
+    assert json.loads(cli("info", "default", "--json").stdout)["path"] == str(bundled_model_path())
+    assert cli("classify", "Arsenal sign Brazilian midfielder", "--model", "default").stdout.startswith(
+        "sport"
+    )
+    out = cli(
+        "tag", "-", "--model", "default", "--jobs", "1", stdin="Arsenal sign Brazilian midfielder\n"
+    ).stdout
+    assert ",sport," in out

@@ -89,6 +89,7 @@ _EXAMPLES = {
 
         examples:
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic
+          newsclf evaluate default test.csv --text-col headline --label-col topic
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --json
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --report out
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic \\
@@ -100,6 +101,7 @@ _EXAMPLES = {
 
         examples:
           newsclf info
+          newsclf info default --json
           newsclf info my.newsclf --json
         """,
 }
@@ -110,7 +112,9 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
+    parser.add_argument(
+        "--model", metavar="PATH", help="model file; default (also the default) names the bundled model"
+    )
     _add_allow_pickle(parser)
 
 
@@ -331,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(p)
 
     p = command("evaluate", "Score a model on a labeled CSV/TSV file.", _run_evaluate)
-    p.add_argument("model", metavar="MODEL", help="model file")
+    p.add_argument("model", metavar="MODEL", help="model file, or default for the bundled model")
     p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
     _add_table_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -339,7 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_allow_pickle(p)
 
     p = command("info", "Show a model's card: labels, data, metrics, versions.", _run_info)
-    p.add_argument("model", nargs="?", metavar="MODEL", help="model file (default: the bundled model)")
+    p.add_argument(
+        "model",
+        nargs="?",
+        metavar="MODEL",
+        help="model file (default: the bundled model, also named default)",
+    )
     p.add_argument("--json", action="store_true", help="print the card as JSON")
     _add_allow_pickle(p)
     return parser
@@ -538,11 +547,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    from ._model.loading import bundled_model_path, load_model
+    from ._model.loading import DEFAULT_MODEL_NAME, bundled_model_path, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     card = dict(model.card_)
-    card["path"] = str(args.model or bundled_model_path())
+    bundled = args.model is None or (args.model == DEFAULT_MODEL_NAME and not os.path.exists(args.model))
+    card["path"] = str(bundled_model_path() if bundled else args.model)
     if args.json:
         _print_json(card)
         return 0
