@@ -2,10 +2,15 @@
 
 import csv
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-VERBS = ["classify", "tag", "train", "evaluate", "info"]
+from conftest import ROOT
+
+VERBS = ["classify", "explain", "tag", "train", "evaluate", "info"]
 
 
 @pytest.mark.parametrize("verb", VERBS)
@@ -383,3 +388,33 @@ def test_default_names_the_bundled_model_everywhere(cli, write):
         "tag", "-", "--model", "default", "--jobs", "1", stdin="Arsenal sign Brazilian midfielder\n"
     ).stdout
     assert ",sport," in out
+
+
+def _module_command(*args: object, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m newsclf ARGS` from this tree in a real process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "newsclf", *map(str, args)],
+        input=stdin, capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_explain_shows_the_terms_of_the_topic_and_the_runner_up(cli):
+    out = cli("explain", "Brent crude climbs as OPEC+ extends output cuts", "--top", "3").stdout
+    lines = out.splitlines()
+    assert lines[1].startswith("  topic: energy ") and "'opec'" in lines[2] and "word" in lines[2]
+    assert sum(line.startswith("  runner-up: ") for line in lines) == 1
+    assert len([line for line in lines if line.startswith("    ")]) == 6
+    data = json.loads(cli("explain", "lorem ipsum dolor sit amet", "--json").stdout)
+    assert data["label"] == "" and data["status"] == "no_signal" and len(data["topics"]) == 2
+    assert data["topics"][0]["score"] == data["score"] and data["topics"][0]["terms"]
+
+
+def test_explain_through_a_real_process():
+    result = _module_command(
+        "explain", "-", "--json", "--top", "2", stdin="Arsenal sign Brazilian midfielder\n\n"
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["label"] == "sport" and [len(t["terms"]) for t in first["topics"]] == [2, 2]
+    assert second == {"text": "", "label": "", "score": 0.0, "status": "empty", "topics": []}

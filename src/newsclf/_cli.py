@@ -30,6 +30,17 @@ _EXAMPLES = {
           newsclf classify "Markets mixed as storm nears" --min-score 0.6
           head -5 headlines.txt | newsclf classify - --json
         """,
+    "explain": """
+        For each headline: its topic and the runner-up, each with the terms (word or character
+        n-grams) that pushed hardest towards it. A term's weight is its TF-IDF value in the
+        headline times the topic's coefficient, as model.explain(text, n) gives in Python.
+
+        examples:
+          newsclf explain "Brent crude climbs as OPEC+ extends output cuts"
+          newsclf explain "Arsenal sign Brazilian midfielder" --top 5 --json
+          newsclf explain "Police detain 40 suspects" --model my.newsclf
+          head -3 headlines.txt | newsclf explain -
+        """,
     "tag": """
         INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
         the text column is --text-col, or the first of text/title/headline), a .jsonl file
@@ -251,6 +262,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON lines: one JSON object per headline")
     _add_model(p)
 
+    p = command("explain", "Show the terms behind a headline's topic and its runner-up.", _run_explain)
+    p.add_argument(
+        "texts",
+        nargs="+",
+        metavar="TEXT",
+        help="headline(s) to explain; - reads them from stdin, one per line",
+    )
+    p.add_argument(
+        "--top", type=_positive_int, default=10, metavar="N", help="terms shown per topic (default: 10)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON lines: one JSON object per headline")
+    _add_model(p)
+
     p = command("tag", "Tag every headline of a file and write a CSV (or JSONL, Parquet).", _run_tag)
     p.add_argument("input", metavar="INPUT", help="input file, or - for stdin")
     p.add_argument("-o", "--output", metavar="OUTPUT", help="output file (default: stdout)")
@@ -383,6 +407,21 @@ def _run_classify(args: argparse.Namespace) -> int:
             print(f"-\t{pred.score:.3f}\t{text}{why}" if pred.score else f"-\t-\t{text}{why}")
         else:
             print(f"{pred.label}\t{pred.score:.3f}\t{text}")
+    return 0
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from ._model.loading import load_model
+    from ._tasks.explain import explain
+
+    texts = _texts_or_stdin(args.texts)
+    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    for i, text in enumerate(texts):
+        found = explain(text, model, args.top)
+        if args.json:
+            print(json.dumps(found.to_dict(), ensure_ascii=False))
+        else:
+            print(("\n" if i else "") + str(found))
     return 0
 
 
