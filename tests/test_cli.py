@@ -418,3 +418,53 @@ def test_explain_through_a_real_process():
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["label"] == "sport" and [len(t["terms"]) for t in first["topics"]] == [2, 2]
     assert second == {"text": "", "label": "", "score": 0.0, "status": "empty", "topics": []}
+
+
+def test_evaluate_label_map_maps_data_labels_onto_the_model_s(cli, write, corpus, tiny_model_path, tmp_path):
+    short = {"sport": "S", "energy": "E", "health": "H"}
+    data = write("d.csv", corpus.assign(label=corpus.label.map(short)).to_csv(index=False))
+    args = ["evaluate", tiny_model_path, data, "--text-col", "text", "--label-col", "label", "--json"]
+    plain = cli(*args)
+    assert json.loads(plain.stdout)["accuracy"] == 0.0 and "does not know" in plain.stderr
+    inline = json.loads(cli(*args, "--label-map", json.dumps({v: k for k, v in short.items()})).stdout)
+    assert inline["accuracy"] == 1.0 and inline["labels"] == ["energy", "health", "sport"]
+    mapping = write("map.csv", "from,to\nS,sport\nE,energy\nH,health\n")
+    assert json.loads(cli(*args, "--label-map", mapping).stdout) == inline
+
+
+def test_evaluate_label_map_folds_the_model_s_labels(cli, write, corpus, tiny_model_path):
+    fold = {"sport": "Sports", "energy": "Business", "health": "Business"}
+    data = write("d.csv", corpus.assign(label=corpus.label.map(fold)).to_csv(index=False))
+    mapping = write("fold.json", json.dumps(fold))
+    result = _module_command(
+        "evaluate",
+        tiny_model_path,
+        data,
+        "--text-col",
+        "text",
+        "--label-col",
+        "label",
+        "--label-map",
+        mapping,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("rows: 90    accuracy: 1.0000")
+    at = lines.index("confusion matrix (rows: true, columns: predicted)")
+    assert lines[at + 1].split() == ["Business", "Sports"]
+    assert lines[at + 2].split() == ["Business", "60", "0"] and lines[at + 3].split() == ["Sports", "0", "30"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("nope.csv", "no such label map file"),
+        ("{not json", "not valid JSON"),
+        ('{"a": 1}', "JSON object of strings"),
+    ],
+)
+def test_evaluate_bad_label_map(cli, write, corpus, tiny_model_path, value, message):
+    data = write("d.csv", corpus.to_csv(index=False))
+    result = cli("evaluate", tiny_model_path, data, "--text-col", "text", "--label-col", "label",
+                 "--label-map", value, check=False)  # fmt: skip
+    assert result.returncode == 1 and message in result.stderr

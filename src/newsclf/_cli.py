@@ -93,6 +93,11 @@ _EXAMPLES = {
         and accuracy over 15 equal-width bins of the predicted label's probability, weighted
         by the share of predictions in each bin (0: perfectly calibrated).
 
+        --label-map maps labels before scoring, applied to the data's labels and to the
+        model's alike: map a data set's labels onto the model's ({"b": "economy"}), or fold
+        the model's onto the data's (diplomacy, politics, conflict -> World). The report
+        (confusion matrix included) is then over the mapped labels.
+
         --report DIR also writes DIR/report.md (or report.html with --report-format html,
         one self-contained file) with the metrics, tables and charts, and the charts as
         confusion_matrix.png, per_class_f1.png and reliability.png. DIR is created if
@@ -102,6 +107,9 @@ _EXAMPLES = {
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic
           newsclf evaluate default test.csv --text-col headline --label-col topic
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --json
+          newsclf evaluate default uci.tsv --no-header --no-quotes --text-col 2 --label-col 5 \\
+              --label-map '{"b": "economy", "t": "technology", "e": "culture", "m": "health"}'
+          newsclf evaluate default ag_test.csv --text-col title --label-col class --label-map ag-map.csv
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --report out
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic \\
               --report out --report-format html
@@ -363,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
     _add_table_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--label-map",
+        metavar="FILE|JSON",
+        help="map labels before scoring, the data's and the model's alike: a JSON object "
+        '(\'{"b": "economy"}\'), a .json file, or a CSV/TSV with from and to columns',
+    )
     _add_report(p)
     _add_allow_pickle(p)
 
@@ -569,10 +583,15 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from ._tasks.train import evaluate
 
     _check_report(args)
+    label_map = None
+    if args.label_map is not None:
+        from ._tasks.labelmap import read_label_map
+
+        label_map = read_label_map(args.label_map)
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        report = evaluate(model, args.data, **_table_kwargs(args))
+        report = evaluate(model, args.data, label_map=label_map, **_table_kwargs(args))
     for warning in caught:
         print(f"newsclf evaluate: warning: {warning.message}", file=sys.stderr)
     if args.report is not None:  # before printing: `| head` must not cost the report

@@ -19,6 +19,7 @@ from .._io.tables import LabeledData, TableOptions, read_labeled
 from .._model.classifier import NewsClassifier
 from .classify import no_signal
 from .evaluate import EvaluationReport
+from .labelmap import fold_probabilities, map_labels
 from .topics import set_descriptions
 from .tune import SEARCH_SPACE, TuneResult, tune
 
@@ -76,17 +77,27 @@ def _split(
     return x_train, x_test, y_train, y_test
 
 
-def _score(model: NewsClassifier, texts: list[str], labels: list[str]) -> EvaluationReport:
+def _score(
+    model: NewsClassifier, texts: list[str], labels: list[str], label_map: Mapping[str, str] | None = None
+) -> EvaluationReport:
     # One pass through predict_proba gives both the labels (exactly what predict returns:
     # the argmax) and the top-label confidences the calibration measures need.
     proba = model.predict_proba(texts)
     top = np.argmax(proba, axis=1)
     confidences = proba[np.arange(len(top)), top]
-    report = EvaluationReport.from_predictions(labels, model.classes_[top], confidences)
+    predicted = model.classes_[top]
+    if label_map:
+        # The model's labels folded as the data's are: the predicted one's target, whose
+        # confidence is the probability of every label mapped onto it.
+        targets, folded = fold_probabilities(proba, list(model.classes_), label_map)
+        predicted = np.asarray(map_labels(predicted, label_map), dtype=object)
+        where = {label: i for i, label in enumerate(targets)}
+        confidences = folded[np.arange(len(top)), [where[p] for p in predicted]]
+    report = EvaluationReport.from_predictions(labels, predicted, confidences)
     weak = no_signal(model, texts)
     if weak is None:
         return report
-    right = np.asarray([str(p) == str(t) for p, t in zip(model.classes_[top], labels)], dtype=bool)
+    right = np.asarray([str(p) == str(t) for p, t in zip(predicted, labels)], dtype=bool)
     accuracy = float(right[weak].mean()) if weak.any() else None
     return dataclasses.replace(report, no_signal=int(weak.sum()), no_signal_accuracy=accuracy)
 
@@ -241,17 +252,30 @@ def evaluate(
     sep: str | None = None,
     header: bool = True,
     quoting: bool = True,
+    label_map: Mapping[str, str] | None = None,
 ) -> EvaluationReport:
     """Score ``model`` on every usable row of a labeled file or DataFrame (no deduplication).
 
     The report includes the calibration of the model's top-label probabilities (``ece`` and
     ``reliability``).
 
-    Warns (``UserWarning``) when the data holds labels the model does not know: those rows
-    can only count as errors.
+    ``label_map`` (``{"from": "to"}``) is applied to the data's labels and to the model's
+    alike before scoring, so that a model can be scored on another label set: map the data's
+    labels onto the model's (``{"b": "economy"}``), or fold the model's onto the data's
+    (``{"diplomacy": "World", "conflict": "World", ...}``). A label without an entry stays as
+    it is. With a map, a prediction's confidence is the sum of the probabilities of the model
+    labels mapped onto the predicted one.
+
+    Warns (``UserWarning``) when the data holds labels the model does not know (after the
+    map): those rows can only count as errors.
     """
     labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting), dedupe=False)
-    unknown = sorted(set(labeled.labels) - {str(c) for c in model.classes_})
+    known = {str(c) for c in model.classes_}
+    labels = labeled.labels
+    if label_map:
+        labels = map_labels(labels, label_map)
+        known = set(map_labels(sorted(known), label_map))
+    unknown = sorted(set(labels) - known)
     if unknown:
         warnings.warn(
             f"{labeled.source}: {len(unknown)} label(s) the model does not know, whose rows can "
@@ -259,4 +283,4 @@ def evaluate(
             UserWarning,
             stacklevel=2,
         )
-    return _score(model, labeled.texts, labeled.labels)
+    return _score(model, labeled.texts, list(labels), label_map)
