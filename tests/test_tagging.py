@@ -430,3 +430,31 @@ def test_unreadable_csv_records_keep_their_raw_content(tiny_model, write, tmp_pa
     assert rows[1]["text"] == '2,too,many,fields,"here"' and rows[1]["id"] == "2"
     assert rows[2]["text"] == '3,"oops"x,4' and rows[2]["id"] == ""
     assert rows[3]["text"] == "Striker wins cup"
+
+
+def test_csv_output_keeps_the_input_separator_unless_told(tiny_model, write, tmp_path):
+    src = write("in.csv", "id;title\n1;Crude oil; climbs\n2;Striker wins cup\n")  # a ragged row too
+    tag_file(src, tmp_path / "a.csv", model=tiny_model)
+    first = (tmp_path / "a.csv").read_text(encoding="utf-8").splitlines()
+    assert (
+        first[0] == "id;title;topic;score;status;line"
+        and first[1] == '1;"1;Crude oil; climbs";;;ragged_row;2'
+    )
+    tag_file(src, tmp_path / "b.csv", model=tiny_model, output_sep="\t", excel=True)
+    data = (tmp_path / "b.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid\ttitle\ttopic\t")
+    rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines(), delimiter="\t"))
+    assert rows[1]["title"] == "Striker wins cup" and rows[1]["topic"] == "sport"
+    with pytest.raises(DataError, match="apply to CSV output"):
+        tag_file(src, tmp_path / "c.jsonl", model=tiny_model, excel=True)
+    txt = write("h.txt", "Striker wins cup; again\n")  # text lines: comma output, as before
+    tag_file(txt, tmp_path / "d.csv", model=tiny_model, output_sep=";")
+    assert (tmp_path / "d.csv").read_text().splitlines()[1].startswith('"Striker wins cup; again";sport;')
+
+
+def test_output_separator_and_excel_through_the_command_line(cli, write, tiny_model_path):
+    src = write("in.csv", "id,title\n1,Crude oil climbs\n")
+    out = cli("tag", src, "--model", tiny_model_path, "--output-sep", "tab", "--excel", "-q").stdout
+    assert out.startswith("\ufeffid\ttitle\ttopic\tscore\tstatus\tline\n1\tCrude oil climbs\tenergy\t")
+    bad = cli("tag", src, "--model", tiny_model_path, "--output-sep", ",,", check=False)
+    assert bad.returncode == 1 and "output separator must be one character" in bad.stderr

@@ -52,7 +52,9 @@ _EXAMPLES = {
         --format) has one row per input record, in input order: the input's columns, then
         topic, score, status and line. status is ok, empty (blank text: no topic), bad_utf8
         (undecodable bytes replaced, then tagged), low_score (below --min-score: no topic,
-        score kept), ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file
+        score kept), no_signal (the model knows too few of its words: no topic, score kept),
+        ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). CSV output is
+        separated as the input is (--output-sep to choose; --excel adds a UTF-8 BOM). A file
         OUTPUT is written to a temporary file and renamed when the run succeeds: a failed,
         interrupted or killed run leaves nothing at OUTPUT.
 
@@ -66,6 +68,7 @@ _EXAMPLES = {
           newsclf tag dump.txt.gz -o tagged.parquet --min-score 0.5 --jobs 4
           newsclf tag items.parquet --text-col headline -o tagged.jsonl
           zcat dump.txt.gz | newsclf tag - --format jsonl > tagged.jsonl
+          newsclf tag export.csv --text-col title -o for-excel.csv --output-sep ";" --excel
         """,
     "train": """
         DATA is a CSV/TSV file (comma, semicolon or tab separated: sniffed from the header
@@ -299,6 +302,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: by OUTPUT's extension, else csv)",
     )
     _add_csv_options(p)
+    p.add_argument(
+        "--output-sep",
+        type=_separator,
+        metavar="CHAR",
+        help="separator of CSV output (default: the input's, a comma for other inputs); \\t for tab",
+    )
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="start CSV output with a UTF-8 byte order mark, so that Excel reads it as UTF-8",
+    )
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="add the K most probable topics")
     _add_min_score(p)
     p.add_argument(
@@ -474,6 +488,8 @@ def _run_tag(args: argparse.Namespace) -> int:
         strict=args.strict,
         n_jobs=args.jobs,
         quiet=args.quiet,
+        output_sep=args.output_sep,
+        excel=args.excel,
     )
     if not args.quiet:
         print(f"newsclf tag: {summary}", file=sys.stderr)

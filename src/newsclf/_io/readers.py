@@ -392,6 +392,11 @@ class CsvReader(_LineReader):
         self._prepare_csv(guess_text)
         self.known_names = list(self.columns)
 
+    @property
+    def separator(self) -> str:
+        """The separator the input's fields are read with (given, or sniffed from its first line)."""
+        return self._sep or ","
+
     def _prepare_csv(self, guess_text: bool) -> None:
         blanks: list[Record] = []  # blank lines before the first row: data rows without a header
         while True:

@@ -18,12 +18,12 @@ from typing import IO, Any
 import numpy as np
 
 from .._deprecations import UNSET, renamed
-from .._errors import OutputError
+from .._errors import DataError, OutputError
 from .._io.atomic import atomic_write, check_output_path
 from .._io.formats import output_format as pick_format
 from .._io.readers import open_reader
 from .._io.records import OUTPUT_COLUMNS, Chunk, Status, Tagged, output_names
-from .._io.writers import open_writer
+from .._io.writers import check_separator, open_writer
 from .._model.classifier import NewsClassifier
 from .classify import BATCH_SIZE, Scores, check_min_score, check_top_k, label_scores, resolve_model
 from .parallel import resolve_jobs, score_batches
@@ -167,6 +167,8 @@ def tag_file(
     n_jobs: int | None = None,
     quiet: bool = True,
     batch_size: int = BATCH_SIZE,
+    output_sep: str | None = None,
+    excel: bool = False,
     jobs: int | None = UNSET,
 ) -> TagSummary:
     """Tag every record of ``source`` and write them, in order, to ``output``.
@@ -200,6 +202,11 @@ def tag_file(
         No progress bar (which shows only when stderr is a terminal anyway).
     sep, header, quoting
         Describe CSV input (separator, header line, ``"`` quoting).
+    output_sep : str, optional
+        The separator of CSV output; by default the input's (CSV/TSV input: a semicolon
+        file gives a semicolon file), else a comma.
+    excel : bool
+        Start CSV output with a UTF-8 byte order mark, by which Excel reads it as UTF-8.
 
     Returns
     -------
@@ -214,6 +221,12 @@ def tag_file(
     if not to_stdout:
         check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
     out_fmt = pick_format(None if to_stdout else str(output), output_format)
+    if out_fmt != "csv" and (output_sep is not None or excel):
+        raise DataError(
+            f"the output separator and the Excel byte order mark apply to CSV output, not {out_fmt}"
+        )
+    if output_sep is not None:
+        check_separator(output_sep)
     if out_fmt == "parquet":
         from .._io.parquet import require_pyarrow
 
@@ -230,7 +243,8 @@ def tag_file(
         names = output_names(reader.known_names, top_k)
         with _open_output(output, binary=out_fmt == "parquet") as handle:
             schema = reader.schema if out_fmt == "parquet" else None
-            writer = open_writer(out_fmt, handle, reader.columns, names, schema)
+            out_sep: str = output_sep if output_sep is not None else getattr(reader, "separator", ",")
+            writer = open_writer(out_fmt, handle, reader.columns, names, schema, sep=out_sep, bom=excel)
             stream = score_batches(
                 clf, reader.chunks(batch_size), texts_to_predict, top_k=top_k, jobs=workers
             )
