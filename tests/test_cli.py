@@ -468,3 +468,31 @@ def test_evaluate_bad_label_map(cli, write, corpus, tiny_model_path, value, mess
     result = cli("evaluate", tiny_model_path, data, "--text-col", "text", "--label-col", "label",
                  "--label-map", value, check=False)  # fmt: skip
     assert result.returncode == 1 and message in result.stderr
+
+
+def test_min_score_per_topic(cli, write):
+    headline = "Arsenal sign Brazilian midfielder on five-year deal"
+    score = json.loads(cli("classify", headline, "--json").stdout)["score"]
+    assert score < 1.0
+    above = f"{min(score + 1e-4, 1.0):.6f}"
+    for value, withheld in [
+        (f"sport={above}", True),
+        (f"economy={above}", False),
+        (f"{above},economy=0.1", True),  # a plain number: every other topic
+        (f"0.1,sport={above}", True),
+    ]:
+        data = json.loads(cli("classify", headline, "--json", "--min-score", value).stdout)
+        assert (data["label"] == "") is withheld and data["score"] == score, value
+    src = write("h.txt", headline + "\n")
+    rows = list(
+        csv.DictReader(cli("tag", src, "--jobs", "1", "--min-score", f"sport={above}").stdout.splitlines())
+    )
+    assert rows[0]["status"] == "low_score"
+    unknown = cli("tag", src, "--min-score", "sports=0.5", check=False)
+    assert (
+        unknown.returncode == 1
+        and "min_score names topics the model does not have: 'sports'" in unknown.stderr
+    )
+    for bad in ("sport=2", "sport=x", "sport=0.5,sport=0.6", "=0.5"):
+        result = cli("classify", "x", "--min-score", bad, check=False)
+        assert result.returncode == 2 and "--min-score" in result.stderr, bad

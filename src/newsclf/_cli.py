@@ -28,6 +28,7 @@ _EXAMPLES = {
           newsclf classify "Arsenal sign Brazilian midfielder" "New frog species found" --top-k 3
           newsclf classify "Police detain 40 suspects" --json --model my.newsclf
           newsclf classify "Markets mixed as storm nears" --min-score 0.6
+          newsclf classify "Markets mixed as storm nears" --min-score 0.5,culture=0.8,sport=0.7
           head -5 headlines.txt | newsclf classify - --json
         """,
     "explain": """
@@ -66,6 +67,7 @@ _EXAMPLES = {
           newsclf tag headlines.txt -o tagged.csv
           newsclf tag articles.csv --text-col title -o tagged.csv --top-k 3
           newsclf tag dump.txt.gz -o tagged.parquet --min-score 0.5 --jobs 4
+          newsclf tag dump.txt.gz -o tagged.csv --min-score culture=0.8,environment=0.7
           newsclf tag items.parquet --text-col headline -o tagged.jsonl
           zcat dump.txt.gz | newsclf tag - --format jsonl > tagged.jsonl
           newsclf tag export.csv --text-col title -o for-excel.csv --output-sep ";" --excel
@@ -151,9 +153,10 @@ def _add_allow_pickle(parser: argparse.ArgumentParser) -> None:
 def _add_min_score(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-score",
-        type=_probability,
-        metavar="S",
-        help="abstain below this probability: no topic, the score is still shown",
+        type=_min_score,
+        metavar="S|TOPIC=S,...",
+        help="abstain below this probability: no topic, the score is still shown; per topic as "
+        "sport=0.8,culture=0.7 (a plain S among them: every other topic)",
     )
 
 
@@ -223,6 +226,23 @@ def _probability(value: str) -> float:
     return number
 
 
+def _min_score(value: str) -> float | dict[str, float]:
+    """Parse ``0.6``, ``sport=0.8,culture=0.7`` or ``0.5,sport=0.8`` (0.5 for the other topics)."""
+    if "=" not in value:
+        return _probability(value)
+    out: dict[str, float] = {}
+    for item in value.split(","):
+        topic, sep, number = item.partition("=")
+        topic = topic.strip() if sep else "*"
+        if not topic or topic in out:
+            raise argparse.ArgumentTypeError(f"{item!r}: give each topic once, as TOPIC=S")
+        try:
+            out[topic] = _probability((number if sep else item).strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r}: the score must be a probability in [0, 1]") from None
+    return out
+
+
 def _fraction(value: str) -> float:
     number = float(value)
     if not 0.0 <= number < 1.0:
@@ -236,6 +256,7 @@ _seed.__name__ = "seed"
 _positive_float.__name__ = "positive number"
 _fraction.__name__ = "fraction"
 _probability.__name__ = "probability"
+_min_score.__name__ = "min-score"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,12 +6,13 @@ import numbers
 import os
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 import numpy as np
 
+from .._errors import DataError
 from .._model.classifier import NewsClassifier, as_texts
 from .._model.features import MAX_TEXT_CHARS, WORD_TOKEN_PATTERN
 from .._model.loading import bundled_model_path, load_model, resolve_model
@@ -20,7 +21,9 @@ __all__ = [
     "BATCH_SIZE",
     "MIN_KNOWN_SHARE",
     "MIN_KNOWN_WORDS",
+    "OTHER_TOPICS",
     "Labeled",
+    "MinScore",
     "Prediction",
     "Scores",
     "bundled_model_path",
@@ -33,6 +36,7 @@ __all__ = [
     "predict_texts",
     "resolve_model",
     "score_texts",
+    "thresholds",
 ]
 
 #: Texts classified per internal batch: bounds memory for large iterables and files.
@@ -109,12 +113,58 @@ def check_top_k(top_k: int | None) -> None:
         raise ValueError(f"top_k must be a positive int or None, not {top_k!r}")
 
 
-def check_min_score(min_score: float | None) -> None:
+#: ``min_score``: one probability for every topic, or one per topic (``"*"``: every other topic).
+MinScore = float | Mapping[str, float] | None
+
+#: The key of a per-topic ``min_score`` that stands for every topic not named.
+OTHER_TOPICS = "*"
+
+
+def _is_probability(value: object) -> bool:
+    # (NaN fails the range check too)
+    return not isinstance(value, bool) and isinstance(value, numbers.Real) and 0.0 <= float(value) <= 1.0
+
+
+def check_min_score(min_score: MinScore) -> None:
+    """Refuse a ``min_score`` that is neither a probability nor a mapping of topics to probabilities."""
     if min_score is None:
         return
-    if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real) or not 0.0 <= min_score <= 1.0:
-        # (NaN fails the range check too)
-        raise ValueError(f"min_score must be a probability in [0, 1] or None, not {min_score!r}")
+    if isinstance(min_score, Mapping):
+        for topic, value in min_score.items():
+            if not isinstance(topic, str) or not _is_probability(value):
+                raise ValueError(
+                    "min_score per topic maps topic names to probabilities in [0, 1], "
+                    f"not {topic!r}: {value!r}"
+                )
+        return
+    if not _is_probability(min_score):
+        raise ValueError(
+            "min_score must be a probability in [0, 1], a mapping of topics to them, or None, "
+            f"not {min_score!r}"
+        )
+
+
+def thresholds(min_score: MinScore, classes: np.ndarray) -> np.ndarray | None:
+    """Return each class's ``min_score`` (0 where none applies), or None without ``min_score``.
+
+    Raises
+    ------
+    DataError
+        A per-topic ``min_score`` names a topic the model does not have (a ``ValueError``).
+    """
+    if min_score is None:
+        return None
+    names = [str(c) for c in classes]
+    if not isinstance(min_score, Mapping):
+        return np.full(len(names), float(min_score))
+    unknown = sorted(set(min_score) - {*names, OTHER_TOPICS})
+    if unknown:
+        raise DataError(
+            f"min_score names topics the model does not have: {', '.join(map(repr, unknown))} "
+            f"(its topics: {', '.join(names)})"
+        )
+    other = float(min_score.get(OTHER_TOPICS, 0.0))
+    return np.asarray([float(min_score.get(name, other)) for name in names])
 
 
 _tokenize = re.compile(WORD_TOKEN_PATTERN).findall
@@ -237,7 +287,7 @@ class Labeled:
     weak: list[bool] | None = None
 
 
-def label_scores(scores: Scores, classes: np.ndarray, min_score: float | None = None) -> Labeled:
+def label_scores(scores: Scores, classes: np.ndarray, min_score: MinScore = None) -> Labeled:
     """Name the labels of ``scores``, withhold those below ``min_score`` and rank the alternatives.
 
     The one place that applies ``min_score``: :func:`classify`, file tagging and ``tag_frame``
@@ -246,7 +296,8 @@ def label_scores(scores: Scores, classes: np.ndarray, min_score: float | None = 
     names = np.asarray([str(c) for c in classes], dtype=object)
     labels = names[scores.best]
     values = scores.score
-    low = np.zeros(len(values), dtype=bool) if min_score is None else values < min_score
+    limits = thresholds(min_score, classes)
+    low = np.zeros(len(values), dtype=bool) if limits is None else values < limits[scores.best]
     weak = scores.weak
     if weak is not None:
         low &= ~weak
@@ -262,7 +313,7 @@ def label_scores(scores: Scores, classes: np.ndarray, min_score: float | None = 
 
 
 def predictions_from_scores(
-    scores: Scores, classes: np.ndarray, min_score: float | None = None
+    scores: Scores, classes: np.ndarray, min_score: MinScore = None
 ) -> list[Prediction]:
     """Turn :class:`Scores` into :class:`Prediction` objects (label ``""`` below ``min_score``)."""
     named = label_scores(scores, classes, min_score)
@@ -281,7 +332,7 @@ def classify(  # type: ignore[overload-overlap]
     text_or_texts: str,
     *,
     top_k: int | None = ...,
-    min_score: float | None = ...,
+    min_score: MinScore = ...,
     model: NewsClassifier | str | os.PathLike[str] | None = ...,
 ) -> Prediction: ...
 @overload
@@ -289,14 +340,14 @@ def classify(
     text_or_texts: Iterable[str],
     *,
     top_k: int | None = ...,
-    min_score: float | None = ...,
+    min_score: MinScore = ...,
     model: NewsClassifier | str | os.PathLike[str] | None = ...,
 ) -> list[Prediction]: ...
 def classify(
     text_or_texts: str | Iterable[str],
     *,
     top_k: int | None = None,
-    min_score: float | None = None,
+    min_score: MinScore = None,
     model: NewsClassifier | str | os.PathLike[str] | None = None,
 ) -> Prediction | list[Prediction]:
     """Tag one headline or many with their topic.
@@ -308,9 +359,11 @@ def classify(
         An empty or whitespace-only text gets ``Prediction(label="", score=0.0)``: no topic.
     top_k : int, optional
         Also return the ``k`` most probable labels with their probabilities.
-    min_score : float, optional
+    min_score : float or mapping, optional
         Abstain below this probability: a text whose best label scores less gets
-        ``label=""`` (no topic) but keeps its ``score`` and ``alternatives``.
+        ``label=""`` (no topic) but keeps its ``score`` and ``alternatives``. A mapping
+        gives each topic its own (``{"sport": 0.8, "*": 0.5}``; ``"*"``: every topic not
+        named, else no threshold for them).
     model : NewsClassifier or path, optional
         The model to use; by default the bundled model (loaded once, then cached).
 
@@ -331,6 +384,7 @@ def classify(
     check_min_score(min_score)
     _check_texts(text_or_texts)
     clf = resolve_model(model)
+    thresholds(min_score, clf.classes_)  # a topic the model lacks: an error now
     if isinstance(text_or_texts, str):
         return predict_texts(clf, [text_or_texts], top_k, min_score)[0] or EMPTY
     texts = as_texts(text_or_texts, where="texts")
@@ -361,7 +415,7 @@ EMPTY = Prediction(label="", score=0.0, status="empty")
 
 
 def predict_texts(
-    clf: NewsClassifier, texts: list[str], top_k: int | None, min_score: float | None = None
+    clf: NewsClassifier, texts: list[str], top_k: int | None, min_score: MinScore = None
 ) -> list[Prediction | None]:
     """Predict every text in one batch; ``None`` for an empty or whitespace-only one."""
     out: list[Prediction | None] = [None] * len(texts)

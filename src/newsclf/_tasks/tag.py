@@ -25,7 +25,16 @@ from .._io.readers import open_reader
 from .._io.records import OUTPUT_COLUMNS, Chunk, Status, Tagged, output_names
 from .._io.writers import check_separator, open_writer
 from .._model.classifier import NewsClassifier
-from .classify import BATCH_SIZE, Scores, check_min_score, check_top_k, label_scores, resolve_model
+from .classify import (
+    BATCH_SIZE,
+    MinScore,
+    Scores,
+    check_min_score,
+    check_top_k,
+    label_scores,
+    resolve_model,
+    thresholds,
+)
 from .parallel import resolve_jobs, score_batches
 from .progress import Progress
 
@@ -84,7 +93,7 @@ def tag_columns(
     statuses: list[str],
     scores: Scores,
     classes: np.ndarray,
-    min_score: float | None = None,
+    min_score: MinScore = None,
 ) -> Tagged:
     """Return the added columns of a chunk whose non-empty ``texts`` were predicted as ``scores``.
 
@@ -162,7 +171,7 @@ def tag_file(
     header: bool = True,
     quoting: bool = True,
     top_k: int | None = None,
-    min_score: float | None = None,
+    min_score: MinScore = None,
     strict: bool = False,
     n_jobs: int | None = None,
     quiet: bool = True,
@@ -190,8 +199,9 @@ def tag_file(
         The text column (CSV, Parquet) or key (JSONL); by default text, title or headline.
     top_k : int, optional
         Also write the ``k`` most probable labels with their probabilities.
-    min_score : float, optional
-        Abstain below this probability: no topic, status ``low_score``, the score is kept.
+    min_score : float or mapping, optional
+        Abstain below this probability: no topic, status ``low_score``, the score is kept;
+        a mapping gives each topic its own (``{"sport": 0.8, "*": 0.5}``, as in ``classify``).
     strict : bool
         Raise a :class:`DataError` naming file and line at the first unreadable record,
         instead of marking it with a status (see :class:`Status`).
@@ -232,6 +242,7 @@ def tag_file(
 
         require_pyarrow("writing Parquet")
     clf = resolve_model(model)
+    thresholds(min_score, clf.classes_)  # a topic the model lacks: an error before any output
     started = time.perf_counter()
     summary = TagSummary(output="<stdout>" if to_stdout else str(output))
     options = {"text_col": text_col, "sep": sep, "header": header, "quoting": quoting, "strict": strict}
