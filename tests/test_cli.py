@@ -2,10 +2,15 @@
 
 import csv
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-VERBS = ["classify", "tag", "train", "evaluate", "info"]
+from conftest import ROOT
+
+VERBS = ["classify", "explain", "tag", "train", "evaluate", "info"]
 
 
 @pytest.mark.parametrize("verb", VERBS)
@@ -28,8 +33,24 @@ def test_classify_text_and_json(cli, tmp_path):
     ).stdout
     lines = out.strip().splitlines()
     assert lines[0].startswith("sport\t") and lines[1].startswith("technology\t")
-    data = json.loads(cli("classify", "Arsenal sign Brazilian midfielder", "--json", "--top-k", "2").stdout)
+    out = cli(
+        "classify", "Arsenal sign Brazilian midfielder", "Apple unveils new iPhone", "--json", "--top-k", "2"
+    )
+    lines = out.stdout.splitlines()  # JSON lines, as the help says and as `tag --format jsonl` writes
+    assert len(lines) == 2
+    data = [json.loads(line) for line in lines]
     assert data[0]["label"] == "sport" and len(data[0]["alternatives"]) == 2
+    assert data[1]["text"] == "Apple unveils new iPhone"
+
+
+def test_classify_dash_reads_headlines_from_stdin(cli):
+    stdin = "Arsenal sign Brazilian midfielder\n\nApple unveils new iPhone\r\n"
+    lines = cli("classify", "-", "--json", stdin=stdin).stdout.splitlines()
+    data = [json.loads(line) for line in lines]
+    assert [d["text"] for d in data] == ["Arsenal sign Brazilian midfielder", "", "Apple unveils new iPhone"]
+    assert [d["label"] for d in data] == ["sport", "", "technology"]
+    plain = cli("classify", "-", stdin="Arsenal sign Brazilian midfielder\n").stdout
+    assert plain.startswith("sport\t") and "\t-\n" not in plain
 
 
 @pytest.mark.parametrize(
@@ -64,7 +85,7 @@ def test_unusable_separator(cli, write, tmp_path, verb):
 
 def test_classify_min_score_abstains_and_keeps_the_score(cli):
     text = "Ministers meet to discuss the weather"
-    score = json.loads(cli("classify", text, "--json").stdout)[0]["score"]
+    score = json.loads(cli("classify", text, "--json").stdout)["score"]
     above, below = f"{min(score + 1e-3, 1.0):.6f}", f"{score - 1e-3:.6f}"
     assert score < 1.0
     out = cli("classify", text, "--min-score", above).stdout
@@ -77,7 +98,7 @@ def test_classify_min_score_abstains_and_keeps_the_score(cli):
 def test_classify_empty_text(cli):
     assert "(empty text: no topic)" in cli("classify", "   ").stdout
     data = json.loads(cli("classify", "", "--json").stdout)
-    assert data == [{"text": "", "label": "", "score": 0.0}]
+    assert data == {"text": "", "label": "", "score": 0.0, "status": "empty"}
 
 
 def test_tag_txt_from_stdin_and_file(cli, write, tmp_path):
@@ -231,7 +252,7 @@ def test_tag_on_a_terminal_shows_progress_then_the_summary(cli, write, tiny_mode
     status, shown = _run_on_a_terminal([str(part) for part in command])
     assert status == 0, shown
     assert "tagging" in shown and "rows/s" in shown and "100%" in shown  # rows, rate, estimated total
-    assert "9001 rows: " in shown and "1 empty" in shown and "abstained" in shown
+    assert "9,001 rows: " in shown and "1 empty" in shown and "abstained" in shown
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(out)
     assert table.num_rows == 9001 and table.column("line").to_pylist()[-1] == 9002
@@ -286,3 +307,192 @@ def test_a_run_stopped_midway_leaves_no_output(cli, tiny_model_path, tmp_path):
         else:
             assert process.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig]
             assert list(where.iterdir()) == [] and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize(
+    ("verb", "output"),
+    [
+        ("tag", "/proc/nope/x.csv"),  # under /proc, yet a directory that does not exist
+        ("tag", "/sys/x.csv"),  # a directory even root cannot create files in
+        ("train", "/sys/x.newsclf"),
+        ("train-report", "/sys/report"),
+        ("evaluate-report", "/sys/report"),
+    ],
+)
+def test_every_output_path_is_checked_before_the_work(
+    cli, write, corpus, tiny_model_path, monkeypatch, verb, output
+):
+    import newsclf._tasks.tag
+    import newsclf._tasks.train
+
+    def never(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(newsclf._tasks.train, "train", never)
+    monkeypatch.setattr(newsclf._tasks.train, "evaluate", never)
+    monkeypatch.setattr(newsclf._tasks.tag, "score_batches", never)
+    data = write("labeled.csv", corpus.to_csv(index=False))
+    table = ["--text-col", "text", "--label-col", "label"]
+    args = {
+        "tag": ["tag", data, "-o", output, "--model", tiny_model_path],
+        "train": ["train", data, *table, "-o", output],
+        "train-report": ["train", data, *table, "-o", data.with_suffix(".newsclf"), "--report", output],
+        "evaluate-report": ["evaluate", tiny_model_path, data, *table, "--report", output],
+    }[verb]
+    result = cli(*args, check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"newsclf {verb.split('-')[0]}: error: {output}: cannot write")
+    assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_tag_marks_text_without_signal_and_counts_it(cli, write):
+    src = write("h.txt", "Brent crude climbs as OPEC+ extends output cuts\n-\nlorem ipsum dolor sit amet\n")
+    result = cli("tag", src, "--jobs", "1")
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [r["status"] for r in rows] == ["ok", "no_signal", "no_signal"]
+    assert rows[0]["topic"] == "energy" and rows[1]["topic"] == rows[2]["topic"] == ""
+    assert all(float(r["score"]) > 0 for r in rows)  # the score is kept
+    assert (
+        "3 rows: 1 tagged, 0 repaired, 0 empty, 0 unreadable, 0 abstained, 2 no signal (66.7%)"
+        in result.stderr
+    )
+
+
+def test_evaluate_reports_the_no_signal_rate(cli, write):
+    data = write(
+        "t.csv",
+        "text,label\nBrent crude climbs as OPEC+ extends output cuts,energy\n"
+        "Arsenal sign Brazilian midfielder on five-year deal,sport\nthe,culture\n-,sport\n",
+    )
+    out = cli("evaluate", "default", data, "--text-col", "text", "--label-col", "label").stdout
+    assert "no signal: 2 of 4 rows (50.0%)" in out
+    report = json.loads(
+        cli("evaluate", "default", data, "--text-col", "text", "--label-col", "label", "--json").stdout
+    )
+    assert report["no_signal"] == 2 and report["n"] == 4
+
+
+def test_classify_says_why_there_is_no_topic(cli):
+    out = cli("classify", "lorem ipsum dolor sit amet").stdout
+    assert out.startswith("-\t0.") and "(no signal: the model knows too few of its words; no topic)" in out
+
+
+def test_default_names_the_bundled_model_everywhere(cli, write):
+    from newsclf import bundled_model_path
+
+    assert json.loads(cli("info", "default", "--json").stdout)["path"] == str(bundled_model_path())
+    assert cli("classify", "Arsenal sign Brazilian midfielder", "--model", "default").stdout.startswith(
+        "sport"
+    )
+    out = cli(
+        "tag", "-", "--model", "default", "--jobs", "1", stdin="Arsenal sign Brazilian midfielder\n"
+    ).stdout
+    assert ",sport," in out
+
+
+def _module_command(*args: object, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m newsclf ARGS` from this tree in a real process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "newsclf", *map(str, args)],
+        input=stdin, capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_explain_shows_the_terms_of_the_topic_and_the_runner_up(cli):
+    out = cli("explain", "Brent crude climbs as OPEC+ extends output cuts", "--top", "3").stdout
+    lines = out.splitlines()
+    assert lines[1].startswith("  topic: energy ") and "'opec'" in lines[2] and "word" in lines[2]
+    assert sum(line.startswith("  runner-up: ") for line in lines) == 1
+    assert len([line for line in lines if line.startswith("    ")]) == 6
+    data = json.loads(cli("explain", "lorem ipsum dolor sit amet", "--json").stdout)
+    assert data["label"] == "" and data["status"] == "no_signal" and len(data["topics"]) == 2
+    assert data["topics"][0]["score"] == data["score"] and data["topics"][0]["terms"]
+
+
+def test_explain_through_a_real_process():
+    result = _module_command(
+        "explain", "-", "--json", "--top", "2", stdin="Arsenal sign Brazilian midfielder\n\n"
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["label"] == "sport" and [len(t["terms"]) for t in first["topics"]] == [2, 2]
+    assert second == {"text": "", "label": "", "score": 0.0, "status": "empty", "topics": []}
+
+
+def test_evaluate_label_map_maps_data_labels_onto_the_model_s(cli, write, corpus, tiny_model_path, tmp_path):
+    short = {"sport": "S", "energy": "E", "health": "H"}
+    data = write("d.csv", corpus.assign(label=corpus.label.map(short)).to_csv(index=False))
+    args = ["evaluate", tiny_model_path, data, "--text-col", "text", "--label-col", "label", "--json"]
+    plain = cli(*args)
+    assert json.loads(plain.stdout)["accuracy"] == 0.0 and "does not know" in plain.stderr
+    inline = json.loads(cli(*args, "--label-map", json.dumps({v: k for k, v in short.items()})).stdout)
+    assert inline["accuracy"] == 1.0 and inline["labels"] == ["energy", "health", "sport"]
+    mapping = write("map.csv", "from,to\nS,sport\nE,energy\nH,health\n")
+    assert json.loads(cli(*args, "--label-map", mapping).stdout) == inline
+
+
+def test_evaluate_label_map_folds_the_model_s_labels(cli, write, corpus, tiny_model_path):
+    fold = {"sport": "Sports", "energy": "Business", "health": "Business"}
+    data = write("d.csv", corpus.assign(label=corpus.label.map(fold)).to_csv(index=False))
+    mapping = write("fold.json", json.dumps(fold))
+    result = _module_command(
+        "evaluate",
+        tiny_model_path,
+        data,
+        "--text-col",
+        "text",
+        "--label-col",
+        "label",
+        "--label-map",
+        mapping,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("rows: 90    accuracy: 1.0000")
+    at = lines.index("confusion matrix (rows: true, columns: predicted)")
+    assert lines[at + 1].split() == ["Business", "Sports"]
+    assert lines[at + 2].split() == ["Business", "60", "0"] and lines[at + 3].split() == ["Sports", "0", "30"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("nope.csv", "no such label map file"),
+        ("{not json", "not valid JSON"),
+        ('{"a": 1}', "JSON object of strings"),
+    ],
+)
+def test_evaluate_bad_label_map(cli, write, corpus, tiny_model_path, value, message):
+    data = write("d.csv", corpus.to_csv(index=False))
+    result = cli("evaluate", tiny_model_path, data, "--text-col", "text", "--label-col", "label",
+                 "--label-map", value, check=False)  # fmt: skip
+    assert result.returncode == 1 and message in result.stderr
+
+
+def test_min_score_per_topic(cli, write):
+    headline = "Arsenal sign Brazilian midfielder on five-year deal"
+    score = json.loads(cli("classify", headline, "--json").stdout)["score"]
+    assert score < 1.0
+    above = f"{min(score + 1e-4, 1.0):.6f}"
+    for value, withheld in [
+        (f"sport={above}", True),
+        (f"economy={above}", False),
+        (f"{above},economy=0.1", True),  # a plain number: every other topic
+        (f"0.1,sport={above}", True),
+    ]:
+        data = json.loads(cli("classify", headline, "--json", "--min-score", value).stdout)
+        assert (data["label"] == "") is withheld and data["score"] == score, value
+    src = write("h.txt", headline + "\n")
+    rows = list(
+        csv.DictReader(cli("tag", src, "--jobs", "1", "--min-score", f"sport={above}").stdout.splitlines())
+    )
+    assert rows[0]["status"] == "low_score"
+    unknown = cli("tag", src, "--min-score", "sports=0.5", check=False)
+    assert (
+        unknown.returncode == 1
+        and "min_score names topics the model does not have: 'sports'" in unknown.stderr
+    )
+    for bad in ("sport=2", "sport=x", "sport=0.5,sport=0.6", "=0.5"):
+        result = cli("classify", "x", "--min-score", bad, check=False)
+        assert result.returncode == 2 and "--min-score" in result.stderr, bad

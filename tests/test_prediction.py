@@ -62,7 +62,7 @@ def test_model_may_be_given_as_path(tiny_model, tiny_model_path):
 def test_classify_never_raises_on_any_string(text):
     pred = classify(text)
     if text.strip():
-        assert pred.label in load_model().classes_
+        assert pred.label in load_model().classes_ or (pred.label == "" and pred.status == "no_signal")
         assert 0.0 < pred.score <= 1.0
     else:
         assert pred == Prediction("", 0.0)
@@ -98,7 +98,7 @@ def test_large_batches_are_processed_in_chunks(tiny_model, monkeypatch):
 def test_bad_arguments_are_reported():
     with pytest.raises(TypeError, match=r"texts\[1\] is NoneType"):
         classify(["fine", None])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="single bytes"):
+    with pytest.raises(TypeError, match="iterable of str, not bytes"):
         classify(b"bytes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="top_k must be a positive int"):
         classify("x", top_k=0)
@@ -123,3 +123,65 @@ def test_min_score_withholds_the_label_but_keeps_score_and_alternatives():
 def test_bad_min_score_is_reported(bad):
     with pytest.raises(ValueError, match="min_score must be a probability"):
         classify("x", min_score=bad)
+
+
+def test_a_model_path_is_loaded_once_while_its_file_is_unchanged(tiny_model, tmp_path, monkeypatch):
+    from newsclf._model import loading
+
+    path = tiny_model.save(tmp_path / "m.newsclf")
+    reads = []
+    real = loading._load_file
+    monkeypatch.setattr(loading, "_load_file", lambda p, **kw: reads.append(p) or real(p, **kw))
+    loading.clear_cache()
+    first = [classify("Striker wins cup", model=path) for _ in range(5)]
+    assert len(reads) == 1 and len({p.label for p in first}) == 1
+    classify("Striker wins cup", model=str(path))  # the same file by another spelling
+    assert len(reads) == 1
+    tiny_model.save(path)  # saved anew: another mtime (and inode): read again
+    classify("Striker wins cup", model=path)
+    assert len(reads) == 2
+
+
+def test_the_path_cache_is_bounded(tiny_model, tmp_path):
+    from newsclf._model import loading
+
+    loading.clear_cache()
+    for i in range(loading.CACHE_SIZE + 3):
+        classify("Striker wins cup", model=tiny_model.save(tmp_path / f"m{i}.newsclf"))
+    assert len(loading._cache) == loading.CACHE_SIZE
+
+
+def test_default_names_the_bundled_model():
+    assert load_model("default") is load_model()
+    assert classify(HEADLINES[0], model="default") == classify(HEADLINES[0])
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"bytes"])
+def test_classify_of_a_non_text_says_so(bad):
+    with pytest.raises(TypeError, match=r"classify.*str or an iterable of str"):
+        classify(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-",
+        "the",
+        "lorem ipsum dolor sit amet",
+        "Le gouvernement annonce une réforme des retraites",
+        "12345",
+        "???",
+    ],
+)
+def test_text_the_model_cannot_read_gets_no_topic_but_keeps_its_score(text):
+    pred = classify(text, top_k=2)
+    assert (pred.label, pred.status) == ("", "no_signal")
+    assert 0.0 < pred.score <= 1.0 and pred.alternatives[0][1] == pred.score
+    assert pred.to_dict()["status"] == "no_signal"
+
+
+def test_headlines_have_signal():
+    preds = classify(HEADLINES)
+    assert all(p.status == "ok" and p.label for p in preds)
+    assert classify("").status == "empty"
+    assert classify(HEADLINES[0], min_score=1.0).status == "low_score"

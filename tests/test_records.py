@@ -253,3 +253,34 @@ def test_reader_knows_the_input_size_and_position(tmp_path):
         assert 0 < reader.tell() <= len(data)
         list(reader.chunks(100))
         assert reader.tell() == len(data)
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "1,Arsenal sign Brazilian midfielder on a five-year deal,sport",
+        "17\t2024-01-31\tOil prices climb as OPEC+ extends its output cuts again",
+        "0.93,42,Markets rally as inflation cools",
+    ],
+)
+def test_a_headerless_file_gets_the_no_header_hint(write, first_line):
+    sep = "\t" if "\t" in first_line else ","
+    data = write(
+        "h.csv", first_line + "\n" + sep.join(["2", "Another headline about the weather", "x"]) + "\n"
+    )
+    with pytest.raises(DataError, match="--no-header"), open_records(data) as reader:
+        list(reader.chunks(10))
+    with pytest.raises(DataError, match="--no-header"), open_records(data, text_col="headline") as reader:
+        list(reader.chunks(10))
+    from newsclf._io.tables import read_labeled
+
+    with pytest.raises(DataError, match="--no-header"):
+        read_labeled(data, text_col="text", label_col="label")
+
+
+@pytest.mark.parametrize("header", ["id,title,topic", "a,b,c", "Headline Text,Label,Date", "x1,x2,42"])
+def test_a_real_header_gets_no_such_hint(write, header):
+    data = write("h.csv", header + "\n1,Some headline,sport\n")
+    with pytest.raises(DataError) as caught, open_records(data, text_col="nope") as reader:
+        list(reader.chunks(10))
+    assert "--no-header" not in str(caught.value)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsclf import DataError, Status, classify, tag_file
+from newsclf import DataError, Status, TagSummary, classify, tag_file
 from newsclf._tasks.tag import OUTPUT_COLUMNS
 
 
@@ -99,8 +99,10 @@ def test_unknown_output_format(tiny_model, write):
 
 
 def test_summary_text(tiny_model, write, tmp_path):
-    summary = tag_file(write("h.txt", "a\n"), tmp_path / "o.csv", model=tiny_model)
+    summary = tag_file(write("h.txt", "Crude oil climbs\n"), tmp_path / "o.csv", model=tiny_model)
     assert "1 rows: 1 tagged" in str(summary)
+    big = TagSummary(rows=2_000_000, tagged=1_999_000, empty=1_000, seconds=50.0, output="o.csv")
+    assert str(big).startswith("2,000,000 rows: 1,999,000 tagged, 0 repaired, 1,000 empty, ")
 
 
 @pytest.mark.parametrize("text", ["0\r", "a\rb", "x\r\ny", '"quoted"', "semi;colon"])
@@ -284,8 +286,8 @@ def test_jobs_give_the_same_output_as_in_process(tiny_model, write, tmp_path):
 
 
 def test_min_score_abstains_keeping_the_score(tiny_model, write, tmp_path):
-    src = write("h.txt", "Crude oil climbs\n\nsomething else entirely\n")
-    scores = [p.score for p in classify(["Crude oil climbs", "something else entirely"], model=tiny_model)]
+    src = write("h.txt", "Crude oil climbs\n\nthe new week report\n")
+    scores = [p.score for p in classify(["Crude oil climbs", "the new week report"], model=tiny_model)]
     threshold = (scores[0] + scores[1]) / 2
     summary = tag_file(src, tmp_path / "o.csv", model=tiny_model, min_score=threshold, top_k=1)
     rows = _read_csv(tmp_path / "o.csv")
@@ -299,8 +301,8 @@ def test_min_score_abstains_keeping_the_score(tiny_model, write, tmp_path):
 
 def test_dirty_csv_keeps_one_row_per_record(tiny_model, write, tmp_path):
     content = (
-        b'id,text\n1,Crude oil climbs\n2,too,many,fields\n\n3,"unterminated\n4,caf\xe9 coach\n'
-        b'5,"a ""quoted"" oil"\n6\n'
+        b'id,text\n1,Crude oil climbs\n2,too,many,fields\n\n3,"unterminated\n4,caf\xe9 coach wins\n'
+        b'5,"a ""quoted"" oil deal"\n6\n'
     )
     summary = tag_file(
         write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model, n_jobs=2, batch_size=2
@@ -316,8 +318,8 @@ def test_dirty_csv_keeps_one_row_per_record(tiny_model, write, tmp_path):
         "ragged_row",
     ]
     assert [r["line"] for r in rows] == ["2", "3", "4", "5", "6", "7", "8"]
-    assert rows[4]["text"] == "caf\ufffd coach" and rows[4]["topic"] == "sport"
-    assert rows[5]["text"] == 'a "quoted" oil'
+    assert rows[4]["text"] == "caf\ufffd coach wins" and rows[4]["topic"] == "sport"
+    assert rows[5]["text"] == 'a "quoted" oil deal'
     assert (summary.rows, summary.repaired, summary.unreadable) == (7, 1, 3)
 
 
@@ -341,8 +343,8 @@ def test_input_errors_write_nothing(tiny_model, write, tmp_path, name, content, 
 def test_empty_and_header_only_inputs_give_header_only_outputs(tiny_model, write, tmp_path):
     assert tag_file(write("e.txt", ""), tmp_path / "e.csv", model=tiny_model).rows == 0
     assert (tmp_path / "e.csv").read_bytes() == b"text,topic,score,status,line\r\n"
-    assert tag_file(write("h.csv", "id,title\n"), tmp_path / "h.csv.out", model=tiny_model).rows == 0
-    assert (tmp_path / "h.csv.out").read_bytes() == b"id,title,topic,score,status,line\r\n"
+    assert tag_file(write("h.csv", "id,title\n"), tmp_path / "h.tagged.csv", model=tiny_model).rows == 0
+    assert (tmp_path / "h.tagged.csv").read_bytes() == b"id,title,topic,score,status,line\r\n"
 
 
 def test_truncated_gzip_with_workers_leaves_nothing(tiny_model, tmp_path):
@@ -377,3 +379,82 @@ def test_a_failing_worker_leaves_no_output(tiny_model, write, tmp_path, monkeypa
         tag_file(write("h.txt", "oil\n" * 50), tmp_path / "o.csv", model=tiny_model, n_jobs=2, batch_size=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.txt"]
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("name", ["out.xlsx", "out.csv.gz", "out.html"])
+def test_unknown_output_extension_is_refused_naming_the_formats(tiny_model, write, tmp_path, name):
+    with pytest.raises(
+        DataError, match=r"cannot write a \.\w+ file.*csv \(\.csv\), jsonl \(\.jsonl, \.ndjson\)"
+    ):
+        tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model)
+    assert not (tmp_path / name).exists()
+    tag_file(write("h.txt", "x\n"), tmp_path / name, model=tiny_model, output_format="csv")  # said so
+    assert (tmp_path / name).read_text().startswith("text,topic")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_jsonl_to_csv_or_parquet_keeps_every_scalar_key(tiny_model, write, tmp_path, fmt):
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    src = write(
+        "in.jsonl",
+        '{"id": 7, "title": "Crude oil climbs", "ok": true, "meta": {"a": 1}, "n": null}\n'
+        "not json at all\n"
+        '{"id": 8, "title": 42, "extra": "x"}\n'
+        '{"title": "Striker wins cup", "id": "nine", "ok": [1, 2]}\n',
+    )
+    out = tmp_path / f"out.{fmt}"
+    tag_file(src, out, model=tiny_model)
+    if fmt == "csv":
+        rows = _read_csv(out)
+    else:
+        import pandas as pd
+
+        rows = pd.read_parquet(out).astype({"line": str, "score": str}).fillna("").to_dict("records")
+    assert list(rows[0])[:4] == ["id", "title", "ok", "n"]  # "meta" is not a scalar
+    assert [(r["id"], r["title"], r["ok"], r["status"]) for r in rows] == [
+        ("7", "Crude oil climbs", "true", "ok"),
+        ("", "not json at all", "", "bad_json"),  # the line itself is kept, in the text column
+        ("8", "42", "", "no_text"),
+        ("nine", "Striker wins cup", "[1, 2]", "ok"),
+    ]
+
+
+def test_unreadable_csv_records_keep_their_raw_content(tiny_model, write, tmp_path):
+    content = (
+        b'id,text,n\n1,Crude oil climbs,2\n2,too,many,fields,"here"\n3,"oops"x,4\n4,Striker wins cup,5\n'
+    )
+    tag_file(write("dirty.csv", content), tmp_path / "o.csv", model=tiny_model)
+    rows = _read_csv(tmp_path / "o.csv")
+    assert [r["status"] for r in rows] == ["ok", "ragged_row", "bad_csv", "ok"]
+    assert rows[1]["text"] == '2,too,many,fields,"here"' and rows[1]["id"] == "2"
+    assert rows[2]["text"] == '3,"oops"x,4' and rows[2]["id"] == ""
+    assert rows[3]["text"] == "Striker wins cup"
+
+
+def test_csv_output_keeps_the_input_separator_unless_told(tiny_model, write, tmp_path):
+    src = write("in.csv", "id;title\n1;Crude oil; climbs\n2;Striker wins cup\n")  # a ragged row too
+    tag_file(src, tmp_path / "a.csv", model=tiny_model)
+    first = (tmp_path / "a.csv").read_text(encoding="utf-8").splitlines()
+    assert (
+        first[0] == "id;title;topic;score;status;line"
+        and first[1] == '1;"1;Crude oil; climbs";;;ragged_row;2'
+    )
+    tag_file(src, tmp_path / "b.csv", model=tiny_model, output_sep="\t", excel=True)
+    data = (tmp_path / "b.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid\ttitle\ttopic\t")
+    rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines(), delimiter="\t"))
+    assert rows[1]["title"] == "Striker wins cup" and rows[1]["topic"] == "sport"
+    with pytest.raises(DataError, match="apply to CSV output"):
+        tag_file(src, tmp_path / "c.jsonl", model=tiny_model, excel=True)
+    txt = write("h.txt", "Striker wins cup; again\n")  # text lines: comma output, as before
+    tag_file(txt, tmp_path / "d.csv", model=tiny_model, output_sep=";")
+    assert (tmp_path / "d.csv").read_text().splitlines()[1].startswith('"Striker wins cup; again";sport;')
+
+
+def test_output_separator_and_excel_through_the_command_line(cli, write, tiny_model_path):
+    src = write("in.csv", "id,title\n1,Crude oil climbs\n")
+    out = cli("tag", src, "--model", tiny_model_path, "--output-sep", "tab", "--excel", "-q").stdout
+    assert out.startswith("\ufeffid\ttitle\ttopic\tscore\tstatus\tline\n1\tCrude oil climbs\tenergy\t")
+    bad = cli("tag", src, "--model", tiny_model_path, "--output-sep", ",,", check=False)
+    assert bad.returncode == 1 and "output separator must be one character" in bad.stderr

@@ -114,3 +114,49 @@ def test_uci_nlp100_train_then_validation(shared_data):
     report = evaluate(result.model, folder / "nlp100_5publishers_valid.tsv", **options)
     assert report.n == 1109
     assert report.accuracy > 0.89 and report.macro_f1 > 0.84
+
+
+def test_refit_reports_on_the_held_out_share_then_fits_on_every_row(corpus):
+    plain = train(corpus, min_df=1)
+    refitted = train(corpus, min_df=1, refit=True)
+    assert refitted.report.to_dict() == plain.report.to_dict()  # the same held-out report
+    card = refitted.model.card_
+    assert card["training_data"]["rows"] == len(corpus)  # ... but every row fitted
+    assert plain.model.card_["training_data"]["rows"] == len(corpus) - plain.report.n
+    assert card["split"]["refit"] is True and card["fitted_on"].startswith("all rows")
+    assert "refit" not in plain.model.card_["split"] and "fitted_on" not in plain.model.card_
+    with pytest.raises(ValueError, match="refit=True needs a held-out split"):
+        train(corpus, test_size=0, refit=True)
+
+
+def test_refit_through_the_command_line(cli, corpus_csv, corpus, tmp_path):
+    model = tmp_path / "m.newsclf"
+    out = cli(
+        "train", corpus_csv, "--text-col", "text", "--label-col", "label", "-o", model, "--refit"
+    ).stdout
+    assert f"refitted on all {len(corpus)} rows" in out
+    info = cli("info", model).stdout
+    assert "this model was then refitted on all of them" in info and f"fitted on: {len(corpus)} rows" in info
+    usage = cli("train", corpus_csv, "--text-col", "text", "--label-col", "label", "-o", model,
+                "--refit", "--test-size", "0", check=False)  # fmt: skip
+    assert usage.returncode == 2 and "--refit needs a held-out split" in usage.stderr
+
+
+@pytest.mark.parametrize("column", ["id", "word"])
+def test_training_on_numbers_or_single_words_warns(cli, write, corpus, column):
+    frame = corpus.assign(id=range(len(corpus)), word=corpus.text.str.split().str[0])
+    with pytest.warns(UserWarning, match=f"column '{column}'.*are numbers or single words"):
+        train(frame, text_col=column, min_df=1)
+    data = write("c.csv", frame.to_csv(index=False))
+    result = cli(
+        "train", data, "--text-col", column, "--label-col", "label", "-o", data.with_suffix(".newsclf")
+    )
+    assert "newsclf train: warning:" in result.stderr and "is this the column of headlines?" in result.stderr
+
+
+def test_training_on_headlines_does_not_warn(corpus):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        train(corpus, min_df=1)

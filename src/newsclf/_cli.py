@@ -28,6 +28,19 @@ _EXAMPLES = {
           newsclf classify "Arsenal sign Brazilian midfielder" "New frog species found" --top-k 3
           newsclf classify "Police detain 40 suspects" --json --model my.newsclf
           newsclf classify "Markets mixed as storm nears" --min-score 0.6
+          newsclf classify "Markets mixed as storm nears" --min-score 0.5,culture=0.8,sport=0.7
+          head -5 headlines.txt | newsclf classify - --json
+        """,
+    "explain": """
+        For each headline: its topic and the runner-up, each with the terms (word or character
+        n-grams) that pushed hardest towards it. A term's weight is its TF-IDF value in the
+        headline times the topic's coefficient, as model.explain(text, n) gives in Python.
+
+        examples:
+          newsclf explain "Brent crude climbs as OPEC+ extends output cuts"
+          newsclf explain "Arsenal sign Brazilian midfielder" --top 5 --json
+          newsclf explain "Police detain 40 suspects" --model my.newsclf
+          head -3 headlines.txt | newsclf explain -
         """,
     "tag": """
         INPUT is a .txt file (one headline per line), a .csv/.tsv file (all columns are kept;
@@ -40,7 +53,9 @@ _EXAMPLES = {
         --format) has one row per input record, in input order: the input's columns, then
         topic, score, status and line. status is ok, empty (blank text: no topic), bad_utf8
         (undecodable bytes replaced, then tagged), low_score (below --min-score: no topic,
-        score kept), ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). A file
+        score kept), no_signal (the model knows too few of its words: no topic, score kept),
+        ragged_row, bad_csv, bad_json or no_text (unreadable: no topic). CSV output is
+        separated as the input is (--output-sep to choose; --excel adds a UTF-8 BOM). A file
         OUTPUT is written to a temporary file and renamed when the run succeeds: a failed,
         interrupted or killed run leaves nothing at OUTPUT.
 
@@ -52,8 +67,10 @@ _EXAMPLES = {
           newsclf tag headlines.txt -o tagged.csv
           newsclf tag articles.csv --text-col title -o tagged.csv --top-k 3
           newsclf tag dump.txt.gz -o tagged.parquet --min-score 0.5 --jobs 4
+          newsclf tag dump.txt.gz -o tagged.csv --min-score culture=0.8,environment=0.7
           newsclf tag items.parquet --text-col headline -o tagged.jsonl
           zcat dump.txt.gz | newsclf tag - --format jsonl > tagged.jsonl
+          newsclf tag export.csv --text-col title -o for-excel.csv --output-sep ";" --excel
         """,
     "train": """
         DATA is a CSV/TSV file (comma, semicolon or tab separated: sniffed from the header
@@ -62,6 +79,9 @@ _EXAMPLES = {
         label are skipped, exact duplicate rows dropped, conflicting texts counted: all of it
         is reported, and recorded in the model card.
 
+        --refit: after the held-out report, refit on every row (held-out ones included) and
+        save that model; the model card says so (split.refit, fitted_on).
+
         --report DIR writes the held-out evaluation as a report with charts, as in
         `newsclf evaluate --report` (needs matplotlib: pip install 'newsclf[plot]').
 
@@ -69,6 +89,7 @@ _EXAMPLES = {
           newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf
           newsclf train data.tsv --no-header --no-quotes --text-col 2 --label-col 5 -o m.newsclf
           newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf --report held-out
+          newsclf train labeled.csv --text-col headline --label-col topic -o my.newsclf --refit
         """,
     "evaluate": """
         Scores MODEL on every usable row of DATA (read as in `newsclf train`): accuracy,
@@ -77,6 +98,11 @@ _EXAMPLES = {
         and accuracy over 15 equal-width bins of the predicted label's probability, weighted
         by the share of predictions in each bin (0: perfectly calibrated).
 
+        --label-map maps labels before scoring, applied to the data's labels and to the
+        model's alike: map a data set's labels onto the model's ({"b": "economy"}), or fold
+        the model's onto the data's (diplomacy, politics, conflict -> World). The report
+        (confusion matrix included) is then over the mapped labels.
+
         --report DIR also writes DIR/report.md (or report.html with --report-format html,
         one self-contained file) with the metrics, tables and charts, and the charts as
         confusion_matrix.png, per_class_f1.png and reliability.png. DIR is created if
@@ -84,7 +110,11 @@ _EXAMPLES = {
 
         examples:
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic
+          newsclf evaluate default test.csv --text-col headline --label-col topic
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --json
+          newsclf evaluate default uci.tsv --no-header --no-quotes --text-col 2 --label-col 5 \\
+              --label-map '{"b": "economy", "t": "technology", "e": "culture", "m": "health"}'
+          newsclf evaluate default ag_test.csv --text-col title --label-col class --label-map ag-map.csv
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic --report out
           newsclf evaluate my.newsclf test.csv --text-col headline --label-col topic \\
               --report out --report-format html
@@ -95,6 +125,7 @@ _EXAMPLES = {
 
         examples:
           newsclf info
+          newsclf info default --json
           newsclf info my.newsclf --json
         """,
 }
@@ -105,7 +136,9 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="PATH", help="model file (default: the bundled model)")
+    parser.add_argument(
+        "--model", metavar="PATH", help="model file; default (also the default) names the bundled model"
+    )
     _add_allow_pickle(parser)
 
 
@@ -120,9 +153,10 @@ def _add_allow_pickle(parser: argparse.ArgumentParser) -> None:
 def _add_min_score(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-score",
-        type=_probability,
-        metavar="S",
-        help="abstain below this probability: no topic, the score is still shown",
+        type=_min_score,
+        metavar="S|TOPIC=S,...",
+        help="abstain below this probability: no topic, the score is still shown; per topic as "
+        "sport=0.8,culture=0.7 (a plain S among them: every other topic)",
     )
 
 
@@ -192,6 +226,23 @@ def _probability(value: str) -> float:
     return number
 
 
+def _min_score(value: str) -> float | dict[str, float]:
+    """Parse ``0.6``, ``sport=0.8,culture=0.7`` or ``0.5,sport=0.8`` (0.5 for the other topics)."""
+    if "=" not in value:
+        return _probability(value)
+    out: dict[str, float] = {}
+    for item in value.split(","):
+        topic, sep, number = item.partition("=")
+        topic = topic.strip() if sep else "*"
+        if not topic or topic in out:
+            raise argparse.ArgumentTypeError(f"{item!r}: give each topic once, as TOPIC=S")
+        try:
+            out[topic] = _probability((number if sep else item).strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r}: the score must be a probability in [0, 1]") from None
+    return out
+
+
 def _fraction(value: str) -> float:
     number = float(value)
     if not 0.0 <= number < 1.0:
@@ -205,6 +256,7 @@ _seed.__name__ = "seed"
 _positive_float.__name__ = "positive number"
 _fraction.__name__ = "fraction"
 _probability.__name__ = "probability"
+_min_score.__name__ = "min-score"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -234,10 +286,25 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     p = command("classify", "Tag headlines given on the command line.", _run_classify)
-    p.add_argument("texts", nargs="+", metavar="TEXT", help="headline(s) to tag")
+    p.add_argument(
+        "texts", nargs="+", metavar="TEXT", help="headline(s) to tag; - reads them from stdin, one per line"
+    )
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="also show the K most probable topics")
     _add_min_score(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object per headline")
+    p.add_argument("--json", action="store_true", help="print JSON lines: one JSON object per headline")
+    _add_model(p)
+
+    p = command("explain", "Show the terms behind a headline's topic and its runner-up.", _run_explain)
+    p.add_argument(
+        "texts",
+        nargs="+",
+        metavar="TEXT",
+        help="headline(s) to explain; - reads them from stdin, one per line",
+    )
+    p.add_argument(
+        "--top", type=_positive_int, default=10, metavar="N", help="terms shown per topic (default: 10)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON lines: one JSON object per headline")
     _add_model(p)
 
     p = command("tag", "Tag every headline of a file and write a CSV (or JSONL, Parquet).", _run_tag)
@@ -256,6 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: by OUTPUT's extension, else csv)",
     )
     _add_csv_options(p)
+    p.add_argument(
+        "--output-sep",
+        type=_separator,
+        metavar="CHAR",
+        help="separator of CSV output (default: the input's, a comma for other inputs); \\t for tab",
+    )
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="start CSV output with a UTF-8 byte order mark, so that Excel reads it as UTF-8",
+    )
     p.add_argument("--top-k", type=_positive_int, metavar="K", help="add the K most probable topics")
     _add_min_score(p)
     p.add_argument(
@@ -277,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="held-out share (default: 0.2; 0: none)",
     )
     p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default: 0)")
+    p.add_argument(
+        "--refit",
+        action="store_true",
+        help="after the held-out report, refit on every row and save that model (the card says so)",
+    )
     p.add_argument(
         "--C",
         type=_positive_float,
@@ -319,15 +402,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(p)
 
     p = command("evaluate", "Score a model on a labeled CSV/TSV file.", _run_evaluate)
-    p.add_argument("model", metavar="MODEL", help="model file")
+    p.add_argument("model", metavar="MODEL", help="model file, or default for the bundled model")
     p.add_argument("data", metavar="DATA", help="labeled CSV/TSV file (.gz accepted)")
     _add_table_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--label-map",
+        metavar="FILE|JSON",
+        help="map labels before scoring, the data's and the model's alike: a JSON object "
+        '(\'{"b": "economy"}\'), a .json file, or a CSV/TSV with from and to columns',
+    )
     _add_report(p)
     _add_allow_pickle(p)
 
     p = command("info", "Show a model's card: labels, data, metrics, versions.", _run_info)
-    p.add_argument("model", nargs="?", metavar="MODEL", help="model file (default: the bundled model)")
+    p.add_argument(
+        "model",
+        nargs="?",
+        metavar="MODEL",
+        help="model file (default: the bundled model, also named default)",
+    )
     p.add_argument("--json", action="store_true", help="print the card as JSON")
     _add_allow_pickle(p)
     return parser
@@ -342,19 +436,19 @@ def _run_classify(args: argparse.Namespace) -> int:
     from ._model.loading import load_model
     from ._tasks.classify import classify
 
+    texts = _texts_or_stdin(args.texts)
     model = load_model(args.model, allow_pickle=args.allow_pickle)
-    predictions = classify(args.texts, top_k=args.top_k, min_score=args.min_score, model=model)
-    if args.json:
-        _print_json([{"text": t, **p.to_dict()} for t, p in zip(args.texts, predictions)])
+    predictions = classify(texts, top_k=args.top_k, min_score=args.min_score, model=model)
+    if args.json:  # JSON lines: one object per headline, as `tag --format jsonl` writes
+        for text, pred in zip(texts, predictions):
+            print(json.dumps({"text": text, **pred.to_dict()}, ensure_ascii=False))
         return 0
-    for text, pred in zip(args.texts, predictions):
-        why = (
-            ""
-            if pred.label
-            else "  (empty text: no topic)"
-            if not pred.score
-            else "  (below --min-score: no topic)"
-        )
+    for text, pred in zip(texts, predictions):
+        why = {
+            "empty": "  (empty text: no topic)",
+            "low_score": "  (below --min-score: no topic)",
+            "no_signal": "  (no signal: the model knows too few of its words; no topic)",
+        }.get(pred.status, "")
         if args.top_k:
             ranked = ", ".join(f"{label} {score:.3f}" for label, score in pred.alternatives)
             print(f"{text}\n  " + (f"{ranked}{why}" if ranked else why.strip()))
@@ -363,6 +457,36 @@ def _run_classify(args: argparse.Namespace) -> int:
         else:
             print(f"{pred.label}\t{pred.score:.3f}\t{text}")
     return 0
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from ._model.loading import load_model
+    from ._tasks.explain import explain
+
+    texts = _texts_or_stdin(args.texts)
+    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    for i, text in enumerate(texts):
+        found = explain(text, model, args.top)
+        if args.json:
+            print(json.dumps(found.to_dict(), ensure_ascii=False))
+        else:
+            print(("\n" if i else "") + str(found))
+    return 0
+
+
+def _texts_or_stdin(texts: list[str]) -> list[str]:
+    """Return ``texts`` with a ``-`` replaced by the lines of standard input, one headline each."""
+    if texts.count("-") > 1:
+        raise NewsclfError("- (standard input) may be given once")
+    if "-" not in texts:
+        return texts
+    at = texts.index("-")
+    # splitlines would also split on form feeds and U+2028 inside a line: split on ends only.
+    data = sys.stdin.read()
+    lines = data.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the last line's end, not an empty headline
+    return [*texts[:at], *lines, *texts[at + 1 :]]
 
 
 def _run_tag(args: argparse.Namespace) -> int:
@@ -385,6 +509,8 @@ def _run_tag(args: argparse.Namespace) -> int:
         strict=args.strict,
         n_jobs=args.jobs,
         quiet=args.quiet,
+        output_sep=args.output_sep,
+        excel=args.excel,
     )
     if not args.quiet:
         print(f"newsclf tag: {summary}", file=sys.stderr)
@@ -436,9 +562,18 @@ def _run_train(args: argparse.Namespace) -> int:
         from ._tasks.topics import read_descriptions
 
         params["label_descriptions"] = read_descriptions(args.label_descriptions)
-    result = train(
-        args.data, test_size=args.test_size, random_state=args.seed, **_table_kwargs(args), **params
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = train(
+            args.data,
+            test_size=args.test_size,
+            random_state=args.seed,
+            refit=args.refit,
+            **_table_kwargs(args),
+            **params,
+        )
+    for warning in caught:
+        print(f"newsclf train: warning: {warning.message}", file=sys.stderr)
     seconds = time.perf_counter() - started
     path = result.model.save(args.output, format=args.save_format)
     report_path = None
@@ -451,6 +586,7 @@ def _run_train(args: argparse.Namespace) -> int:
                 "model": str(path),
                 "data": result.data.summary(),
                 "held_out": result.report.to_dict() if result.report else None,
+                "refit": bool(args.refit),
                 "training_seconds": round(seconds, 2),
                 "tuning": result.tuning.to_dict() if result.tuning else None,
                 "report": report_path,
@@ -459,18 +595,20 @@ def _run_train(args: argparse.Namespace) -> int:
         return 0
     d = result.data.summary()
     print(
-        f"read {d['rows_read']} rows from {d['source']}: used {d['rows_used']}, skipped "
-        f"{d['skipped_empty_text']} with empty text and {d['skipped_empty_label']} with empty "
-        f"label, dropped {d['duplicates_dropped']} exact duplicates; "
-        f"{d['conflicting_texts']} texts carry more than one label"
+        f"read {d['rows_read']:,} rows from {d['source']}: used {d['rows_used']:,}, skipped "
+        f"{d['skipped_empty_text']:,} with empty text and {d['skipped_empty_label']:,} with empty "
+        f"label, dropped {d['duplicates_dropped']:,} exact duplicates; "
+        f"{d['conflicting_texts']:,} texts carry more than one label"
     )
-    print("labels: " + ", ".join(f"{k} ({v})" for k, v in d["label_counts"].items()))
+    print("labels: " + ", ".join(f"{k} ({v:,})" for k, v in d["label_counts"].items()))
     if result.tuning is not None:
         print(f"\nsettings search on the training rows:\n{result.tuning}")
         print("chosen: " + ", ".join(f"{k}={v}" for k, v in result.tuning.best_params.items()))
     if result.report is not None:
         print(f"\nheld-out evaluation ({args.test_size:g} of the rows, seed {args.seed}):")
         print(result.report)
+    if args.refit:
+        print(f"\nrefitted on all {d['rows_used']:,} rows: the saved model saw the held-out rows too")
     print(f"\ntrained in {seconds:.1f} s; model written to {path}")
     if report_path is not None:
         print(f"report written to {report_path}")
@@ -482,10 +620,15 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from ._tasks.train import evaluate
 
     _check_report(args)
+    label_map = None
+    if args.label_map is not None:
+        from ._tasks.labelmap import read_label_map
+
+        label_map = read_label_map(args.label_map)
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        report = evaluate(model, args.data, **_table_kwargs(args))
+        report = evaluate(model, args.data, label_map=label_map, **_table_kwargs(args))
     for warning in caught:
         print(f"newsclf evaluate: warning: {warning.message}", file=sys.stderr)
     if args.report is not None:  # before printing: `| head` must not cost the report
@@ -499,11 +642,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    from ._model.loading import bundled_model_path, load_model
+    from ._model.loading import DEFAULT_MODEL_NAME, bundled_model_path, load_model
 
     model = load_model(args.model, allow_pickle=args.allow_pickle)
     card = dict(model.card_)
-    card["path"] = str(args.model or bundled_model_path())
+    bundled = args.model is None or (args.model == DEFAULT_MODEL_NAME and not os.path.exists(args.model))
+    card["path"] = str(bundled_model_path() if bundled else args.model)
     if args.json:
         _print_json(card)
         return 0
@@ -537,7 +681,13 @@ def _describe_card(card: dict[str, Any]) -> str:
         held = (card.get("split") or {}).get("test_size") or 0
         lines.append(
             f"training data: {data.get('source')}: {data.get('rows_read')} rows read, "
-            f"{data.get('rows_used')} used" + (f", of which {held:g} held out for evaluation" if held else "")
+            f"{data.get('rows_used')} used"
+            + (f", of which {held:g} held out for evaluation" if held else "")
+            + (
+                "; this model was then refitted on all of them"
+                if (card.get("split") or {}).get("refit")
+                else ""
+            )
         )
     for source in card.get("sources") or []:
         lines.append(f"  source: {source.get('name')} ({source.get('license')})")
@@ -571,6 +721,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
         parser.error("--report-format needs --report DIR")
     if args.command == "train" and args.report is not None and args.test_size == 0:
         parser.error("--report needs a held-out split, and --test-size 0 holds out nothing")
+    if args.command == "train" and args.refit and args.test_size == 0:
+        parser.error("--refit needs a held-out split to report on; --test-size 0 already fits on every row")
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -35,6 +35,7 @@ from typing import Any
 from ._errors import MissingDependencyError
 from ._model.classifier import NewsClassifier
 from ._model.loading import resolve_model
+from ._tasks.classify import MinScore
 from ._tasks.frame import tag_frame
 
 try:
@@ -52,7 +53,7 @@ def tag(
     *,
     model: NewsClassifier | str | os.PathLike[str] | None = None,
     top_k: int | None = None,
-    min_score: float | None = None,
+    min_score: MinScore = None,
 ) -> dd.DataFrame:
     """Tag the texts of ``ddf[column]``, partition by partition; return a lazy Dask DataFrame.
 
@@ -182,7 +183,7 @@ def _tag_partition(
     column: str,
     model: NewsClassifier | _Shipped | None,
     top_k: int | None,
-    min_score: float | None,
+    min_score: MinScore,
 ) -> Any:
     if isinstance(model, _Shipped):
         model = model.clf

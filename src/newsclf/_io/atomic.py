@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from .._errors import OutputError
 
-__all__ = ["OutputError", "atomic_write", "check_output_path"]
+__all__ = ["OutputError", "atomic_write", "check_output_path", "probe_directory"]
 
 
 def _read_umask() -> int:
@@ -39,6 +39,9 @@ def check_output_path(
     path with symbolic links resolved: output goes where a link points, not over the link.
     """
     if _is_special(path):
+        special = Path(os.path.abspath(path))
+        if not special.exists() and not special.parent.is_dir():
+            raise OutputError(f"{path}: cannot write there: directory {special.parent} does not exist")
         return Path(path)
     try:
         target = Path(os.path.realpath(path, strict=Path(path).is_symlink()))
@@ -54,7 +57,31 @@ def check_output_path(
     for source in inputs:
         if str(source) != "-" and target.exists() and Path(source).exists() and target.samefile(source):
             raise OutputError(f"{path}: is also the input; write the output to another file")
+    if not (target.exists() and not target.is_file()):  # a FIFO is written directly
+        probe_directory(parent, what=str(path))
     return target
+
+
+def probe_directory(directory: str | os.PathLike[str], *, what: str) -> None:
+    """Create and remove a temporary file in ``directory``: the one sure test that files can go there.
+
+    ``os.access`` says yes to root everywhere, and knows nothing of read-only file systems
+    (``/sys``, a read-only mount) or quotas; creating a file does.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be created; the message starts with ``what`` and says why.
+    """
+    try:
+        fd, name = tempfile.mkstemp(dir=directory, prefix=".newsclf-probe.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(
+            f"{what}: cannot write there: cannot create a file in {directory} ({exc.strerror or exc})"
+        ) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from typing import Literal
 
 from .._errors import OutputError
 from .._version import __version__
-from .atomic import atomic_write
+from .atomic import atomic_write, probe_directory
 
 __all__ = ["Block", "Heading", "Image", "Paragraph", "Table", "check_report_dir", "write_document"]
 
@@ -33,6 +33,7 @@ def check_report_dir(directory: str | os.PathLike[str]) -> Path:
         raise OutputError(f"{directory}: cannot create the report directory: {existing} is not a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"{directory}: cannot write the report there: {existing} is not writable")
+    probe_directory(existing, what=str(directory))
     return path
 
 

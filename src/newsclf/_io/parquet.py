@@ -86,9 +86,9 @@ class ParquetReader:
         self.strict = strict
         self.keep_records = keep_records
         if text_col is not None:
-            index = find_column(self.columns, text_col, self.name, "text", where="")
+            index = find_column(self.columns, text_col, self.name, "text", where="", hint=False)
         else:
-            index = self.columns.index(guess_text_column(self.columns, self.name))
+            index = self.columns.index(guess_text_column(self.columns, self.name, hint=False))
         self.text_col = self.columns[index]
         self._index = index
         kind = self.schema.field(index).type

@@ -392,6 +392,11 @@ class CsvReader(_LineReader):
         self._prepare_csv(guess_text)
         self.known_names = list(self.columns)
 
+    @property
+    def separator(self) -> str:
+        """The separator the input's fields are read with (given, or sniffed from its first line)."""
+        return self._sep or ","
+
     def _prepare_csv(self, guess_text: bool) -> None:
         blanks: list[Record] = []  # blank lines before the first row: data rows without a header
         while True:
@@ -461,8 +466,9 @@ class CsvReader(_LineReader):
             reason = (
                 "unterminated quote" if "unexpected end of data" in str(exc) else f"malformed CSV ({exc})"
             )
-            return Record(start, [], "", Status.BAD_CSV, reason)
-        return Record(start, fields, "", Status.BAD_UTF8 if any(b for _, _, b in span) else Status.OK)
+            return Record(start, [], "", Status.BAD_CSV, reason, raw=text.rstrip("\r\n"))
+        status = Status.BAD_UTF8 if any(b for _, _, b in span) else Status.OK
+        return Record(start, fields, "", status, raw="".join(t for _, t, _ in span).rstrip("\r\n"))
 
     def __iter__(self) -> Iterator[Record]:
         width = len(self.columns)
@@ -480,16 +486,34 @@ class CsvReader(_LineReader):
                     f"expected {width} fields separated by {sep_name} "
                     f"(as in {'the header' if self._header else 'the first row'}), found {found}"
                 )
-                record.fields = (record.fields + [""] * width)[:width]
+                if found > width and index is not None:  # the fields past the header's would be lost
+                    record.fields = self._keep_raw(record, record.fields[:width], index)
+                else:
+                    record.fields = (record.fields + [""] * width)[:width]
+            elif record.status == Status.BAD_CSV and index is not None:
+                record.fields = self._keep_raw(record, [""] * width, index)
             if record.status in Status.TAGGABLE and index is not None:
                 record.text = record.fields[index].strip()
                 if not record.text:
                     record.status = Status.EMPTY
             yield self._checked(record)
 
+    def _keep_raw(self, record: Record, fields: list[str], index: int) -> list[str]:
+        """Put ``record`` as it stands in the input into the text column, so nothing read is lost."""
+        # The fast path keeps no raw text: its records split exactly on the separator.
+        fields[index] = record.raw or (self._sep or ",").join(record.fields)
+        return fields
+
 
 class JsonlReader(_LineReader):
-    """JSON lines: one object per line; its ``text_col`` key holds the text."""
+    """JSON lines: one object per line; its ``text_col`` key holds the text.
+
+    Its ``columns`` are the text key alone (JSON lines output writes each object whole), or,
+    with ``all_keys`` (for CSV and Parquet output), every key of the first object whose value
+    is a scalar (string, number, boolean, null), the text key included: each record's values
+    there as text (null as empty, numbers and booleans as JSON). A line that is not a JSON
+    object keeps its content in the text column.
+    """
 
     format = "jsonl"
 
@@ -501,8 +525,10 @@ class JsonlReader(_LineReader):
         text_col: str | None = None,
         strict: bool = False,
         guess_text: bool = True,
+        all_keys: bool = False,
     ) -> None:
         super().__init__(handle, name, text_col=text_col, strict=strict)
+        self._all_keys = all_keys
         self._prepare_jsonl(guess_text)
 
     def _prepare_jsonl(self, guess_text: bool) -> None:
@@ -521,18 +547,32 @@ class JsonlReader(_LineReader):
             self.text_col = guess_text_column(keys, f"{self.name}, line {peeked[-1][0]}", "key")
         self.text_col = self.text_col or DEFAULT_TEXT_COLUMNS[0]
         self.columns = [self.text_col]
+        if self._all_keys and first_obj is not None:
+            scalar = [k for k, v in first_obj.items() if v is None or isinstance(v, (str, int, float, bool))]
+            self.columns = scalar if self.text_col in scalar else [*scalar, self.text_col]
+        self._text_index = self.columns.index(self.text_col)
         self.known_names = [*keys, self.text_col]
+
+    def _fields(self, text: str, obj: dict[str, Any] | None = None) -> list[str]:
+        """Return the record's columns as text: ``text`` in the text column, the object's keys beside it."""
+        if len(self.columns) <= 1:  # (none yet while the first object is looked for)
+            return [text]
+        fields = (
+            [_json_cell(obj.get(c)) for c in self.columns] if obj is not None else [""] * len(self.columns)
+        )
+        fields[self._text_index] = text
+        return fields
 
     def _json_record(self, number: int, raw: str, bad: bool, key: str | None) -> Record:
         stripped = raw.strip()
         if not stripped:
-            return Record(number, [""], "", Status.EMPTY)
+            return Record(number, self._fields(""), "", Status.EMPTY)
         try:
             obj = json.loads(stripped)
-        except (ValueError, RecursionError):
-            return Record(number, [""], "", Status.BAD_JSON, "not valid JSON")
+        except (ValueError, RecursionError):  # the line itself is kept, in the text column
+            return Record(number, self._fields(stripped), "", Status.BAD_JSON, "not valid JSON")
         if not isinstance(obj, dict):
-            return Record(number, [""], "", Status.BAD_JSON, "not a JSON object")
+            return Record(number, self._fields(stripped), "", Status.BAD_JSON, "not a JSON object")
         if "\\u" in stripped:  # only an escape can make a lone surrogate, which no UTF-8 can hold
             dumped = json.dumps(obj, ensure_ascii=False)
             try:
@@ -542,10 +582,11 @@ class JsonlReader(_LineReader):
                 bad = True
         value = obj.get(key) if key is not None else None
         if key is not None and not isinstance(value, str):
-            return Record(number, [""], "", Status.NO_TEXT, f"no string value for key {key!r}", obj)
+            kept = self._fields("" if len(self.columns) == 1 else _json_cell(value), obj)
+            return Record(number, kept, "", Status.NO_TEXT, f"no string value for key {key!r}", obj)
         text = (value or "").strip()
         status = Status.EMPTY if not text else Status.BAD_UTF8 if bad else Status.OK
-        return Record(number, [value or ""], text, status, obj=obj)
+        return Record(number, self._fields(value or "", obj), text, status, obj=obj)
 
     def __iter__(self) -> Iterator[Record]:
         while (item := self._next_line()) is not None:
@@ -555,12 +596,20 @@ class JsonlReader(_LineReader):
         return [r.obj for r in batch]
 
 
+def _json_cell(value: Any) -> str:
+    """Return a JSON value as a CSV field: a string as it is, null as empty, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def _line_reader(handle: Any, name: str, fmt: str, options: dict[str, Any]) -> _LineReader:
     csv_only = {k: options.pop(k) for k in ("sep", "header", "quoting") if k in options}
+    all_keys = options.pop("all_keys", False)
+    if fmt == "jsonl":
+        return JsonlReader(handle, name, all_keys=all_keys, **options)
     if fmt in ("csv", "tsv"):
         return CsvReader(handle, name, tsv=fmt == "tsv", **csv_only, **options)
-    if fmt == "jsonl":
-        return JsonlReader(handle, name, **options)
     options.pop("guess_text", None)
     return TextReader(handle, name, **options)
 
@@ -576,7 +625,7 @@ def open_reader(
 
     ``fmt`` defaults to the one the file name implies (stdin: text lines); ``options`` are
     those of the reader (``text_col``, ``strict``, ``guess_text``; CSV's ``sep``, ``header``,
-    ``quoting``; Parquet's ``keep_records``).
+    ``quoting``; JSON lines' ``all_keys``; Parquet's ``keep_records``).
     """
     name = str(source)
     keep_records = options.pop("keep_records", False)

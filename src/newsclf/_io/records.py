@@ -21,6 +21,7 @@ __all__ = [
     "Tagged",
     "find_column",
     "guess_text_column",
+    "header_hint",
     "output_names",
 ]
 
@@ -42,6 +43,7 @@ class Status:
     BAD_JSON = "bad_json"  #: line that is not a JSON object: no topic
     NO_TEXT = "no_text"  #: JSON object without the text key, or a non-string text: no topic
     LOW_SCORE = "low_score"  #: tagged, but the best score is below ``min_score``: no topic
+    NO_SIGNAL = "no_signal"  #: the model knows too few of the text's words: no topic, score kept
 
     TAGGABLE = frozenset({OK, BAD_UTF8})
 
@@ -50,7 +52,9 @@ class Status:
 class Record:
     """One input record: where it starts, its fields, its text and its status.
 
-    ``fields`` is empty for a blank line; ``obj`` is the parsed object of a JSON line.
+    ``fields`` is empty for a blank line; ``obj`` is the parsed object of a JSON line;
+    ``raw`` the record as it stands in the input (its lines, without the last line end), where
+    a reader keeps it for a record it could not read whole (a rejected or ragged CSV record).
     """
 
     line: int
@@ -59,6 +63,7 @@ class Record:
     status: str
     detail: str = ""
     obj: dict[str, Any] | None = field(default=None, repr=False)
+    raw: str = field(default="", repr=False)
 
 
 @dataclass
@@ -119,10 +124,43 @@ def output_names(
     return names
 
 
-def find_column(columns: list[str], wanted: str, name: str, role: str, where: str = ", line 1") -> int:
+def _looks_like_data(name: str) -> bool:
+    """Whether a header field looks like a value rather than a column name.
+
+    A number (``42``, ``-0.5``, ``1e3``, ``2,5``), a date-like run of digits and separators
+    (``2024-01-31``), or a sentence (five words or more, or over 40 characters).
+    """
+    value = name.strip()
+    if not value:
+        return False
+    if value.replace(",", ".").lstrip("+-").replace(".", "", 1).replace("e", "", 1).isdigit():
+        return True
+    if any(c.isdigit() for c in value) and all(c.isdigit() or c in "-/:. T" for c in value):
+        return True
+    return len(value.split()) >= 5 or len(value) > 40
+
+
+def header_hint(columns: Sequence[str]) -> str:
+    """Return a hint to pass ``--no-header`` when most of the "column names" look like data, else ``""``."""
+    if not columns:
+        return ""
+    data_like = sum(_looks_like_data(c) for c in columns)
+    if data_like == 0 or data_like * 2 < len(columns):
+        return ""
+    return (
+        ". The first line looks like data, not column names: if the file has no header line, "
+        "pass --no-header and give the column by number (1, 2, ...)"
+    )
+
+
+def find_column(
+    columns: list[str], wanted: str, name: str, role: str, where: str = ", line 1", hint: bool = True
+) -> int:
     """Return the index of column ``wanted`` (exact, else case-insensitive) or raise a DataError.
 
-    The message names the file, ``where`` in it the columns are, and lists them all.
+    The message names the file, ``where`` in it the columns are, and lists them all; with
+    ``hint`` (text tables, whose first line may be data), it suggests ``--no-header`` when the
+    columns look like data (see :func:`header_hint`).
     """
     if wanted in columns:
         return columns.index(wanted)
@@ -130,19 +168,22 @@ def find_column(columns: list[str], wanted: str, name: str, role: str, where: st
     if wanted.strip().lower() in folded:
         return folded.index(wanted.strip().lower())
     listed = ", ".join(repr(c) for c in columns)
-    raise DataError(f"{name}{where}: no {role} column {wanted!r}; the columns are: {listed}")
+    extra = header_hint(columns) if hint else ""
+    raise DataError(f"{name}{where}: no {role} column {wanted!r}; the columns are: {listed}{extra}")
 
 
-def guess_text_column(names: Sequence[str], where: str, kind: str = "column") -> str:
+def guess_text_column(names: Sequence[str], where: str, kind: str = "column", hint: bool = True) -> str:
     """Return the first of :data:`DEFAULT_TEXT_COLUMNS` among ``names`` (any case), or raise.
 
     ``where`` names the input (and line) for the message; ``kind`` is "column" or "key".
+    With ``hint``, a table whose columns look like data gets the ``--no-header`` hint.
     """
     for wanted in DEFAULT_TEXT_COLUMNS:
         for name in names:
             if name.lower() == wanted:
                 return name
+    extra = header_hint(names) if hint and kind == "column" else ""
     raise DataError(
         f"{where}: no text {kind} given and none named {', '.join(DEFAULT_TEXT_COLUMNS)}; "
-        f"pass --text-col (the {kind}s are: {', '.join(repr(n) for n in names)})"
+        f"pass --text-col (the {kind}s are: {', '.join(repr(n) for n in names)}){extra}"
     )

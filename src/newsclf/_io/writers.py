@@ -15,9 +15,10 @@ import json
 import re
 from typing import IO, Any, Protocol
 
+from .._errors import DataError
 from .records import OUTPUT_COLUMNS, Chunk, Tagged
 
-__all__ = ["CsvWriter", "JsonlWriter", "Writer", "open_writer"]
+__all__ = ["CsvWriter", "JsonlWriter", "Writer", "check_separator", "open_writer"]
 
 
 class Writer(Protocol):
@@ -33,37 +34,57 @@ class Writer(Protocol):
 _NEEDS_QUOTES = re.compile(r'[",\r\n]').search
 
 
-def csv_column(values: list[str]) -> list[str]:
+def check_separator(sep: str) -> str:
+    """Return ``sep`` if it can separate CSV output fields (one character, not a quote or line end)."""
+    if len(sep) != 1 or sep in '"\r\n':
+        raise DataError(
+            f"the output separator must be one character other than a quote or newline, not {sep!r}"
+        )
+    return sep
+
+
+def csv_column(values: list[str], sep: str = ",") -> list[str]:
     """Return ``values`` as CSV fields: quoted, inner quotes doubled, where the csv module would.
 
     That is where a value holds the separator, a quote, a carriage return or a line feed
     (the output's lines end in both). One pass of a compiled pattern per value: the csv
     module's writes, one call per row, cost the main process twice as much.
     """
-    return ['"' + v.replace('"', '""') + '"' if _NEEDS_QUOTES(v) else v for v in values]
+    needs_quotes = _NEEDS_QUOTES if sep == "," else re.compile(f'["{re.escape(sep)}\r\n]').search
+    return ['"' + v.replace('"', '""') + '"' if needs_quotes(v) else v for v in values]
 
 
 class CsvWriter:
-    """CSV output: UTF-8, RFC 4180 quoting and line ends, one write per chunk."""
+    """CSV output: UTF-8, RFC 4180 quoting and line ends, one write per chunk.
 
-    def __init__(self, handle: IO[str], columns: list[str], names: list[str]) -> None:
+    ``sep`` separates the fields (default ``,``); ``bom`` starts the file with a UTF-8 byte
+    order mark, by which Excel knows the file is UTF-8.
+    """
+
+    def __init__(
+        self, handle: IO[str], columns: list[str], names: list[str], sep: str = ",", bom: bool = False
+    ) -> None:
         self._handle = handle
+        self._sep = check_separator(sep)
         self._alternatives = len(names) > len(OUTPUT_COLUMNS)
+        if bom:
+            handle.write("\ufeff")
         # RFC 4180 line ends: with "\n" alone a lone "\r" in a field would stay unquoted, and
         # readers would split the row there.
-        csv.writer(handle, lineterminator="\r\n").writerow(columns + names)
+        csv.writer(handle, delimiter=sep, lineterminator="\r\n").writerow(columns + names)
 
     def write(self, chunk: Chunk, tagged: Tagged) -> None:
+        sep = self._sep
         scores = ["" if s is None else f"{s:.4f}" for s in tagged.scores]
         # A few distinct labels: quote each once.
-        labels = {label: csv_column([label])[0] for label in set(tagged.topics)}
+        labels = {label: csv_column([label], sep)[0] for label in set(tagged.topics)}
         added = [[labels[t] for t in tagged.topics], scores, tagged.statuses, list(map(str, chunk.lines))]
         if self._alternatives:
             ranked = [";".join(f"{label}:{p:.4f}" for label, p in alt) for alt in tagged.alternatives or ()]
-            added.append(csv_column(ranked))
-        rows = zip(*map(csv_column, chunk.columns), *added)
+            added.append(csv_column(ranked, sep))
+        rows = zip(*(csv_column(column, sep) for column in chunk.columns), *added)
         if len(chunk):
-            self._handle.write("\r\n".join(map(",".join, rows)) + "\r\n")
+            self._handle.write("\r\n".join(map(sep.join, rows)) + "\r\n")
 
     def close(self) -> None:
         return None
@@ -113,13 +134,24 @@ def _objects(chunk: Chunk, columns: list[str]) -> list[dict[str, Any]]:
 
 
 def open_writer(
-    fmt: str, handle: IO[Any], columns: list[str], names: list[str], schema: Any = None
+    fmt: str,
+    handle: IO[Any],
+    columns: list[str],
+    names: list[str],
+    schema: Any = None,
+    *,
+    sep: str = ",",
+    bom: bool = False,
 ) -> Writer:
-    """Return the writer of output format ``fmt`` (``schema``: a Parquet input's, kept by Parquet output)."""
+    """Return the writer of output format ``fmt``.
+
+    ``schema`` is a Parquet input's, which Parquet output keeps; ``sep`` and ``bom`` describe
+    CSV output (see :class:`CsvWriter`).
+    """
     if fmt == "parquet":
         from .parquet import ParquetWriter
 
         return ParquetWriter(handle, columns, names, schema)
     if fmt == "jsonl":
         return JsonlWriter(handle, columns, names)
-    return CsvWriter(handle, columns, names)
+    return CsvWriter(handle, columns, names, sep=sep, bom=bom)

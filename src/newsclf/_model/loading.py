@@ -1,9 +1,10 @@
-"""Loading models: a file into a fitted ``NewsClassifier``, and the bundled default model (cached)."""
+"""Loading models: a file into a fitted ``NewsClassifier``; the bundled model and model paths, cached."""
 
 from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 
@@ -11,11 +12,29 @@ from .._errors import ArtifactError
 from .classifier import NewsClassifier, new_from_state
 from .fileformat import StoredModel, read_model
 
-__all__ = ["bundled_model_path", "load_model", "resolve_model"]
+__all__ = [
+    "CACHE_SIZE",
+    "DEFAULT_MODEL_NAME",
+    "bundled_model_path",
+    "clear_cache",
+    "load_model",
+    "resolve_model",
+]
 
 _BUNDLED_NAME = "default.newsclf"
 _bundled: NewsClassifier | None = None
 _bundled_lock = threading.Lock()
+
+#: What ``--model default`` (and ``model="default"``) names: the bundled model.
+DEFAULT_MODEL_NAME = "default"
+
+#: How many models loaded from paths :func:`resolve_model` keeps (least recently used dropped first).
+CACHE_SIZE = 4
+
+# (resolved path, st_mtime_ns, st_size, st_ino, allow_pickle) -> model; guarded by _cache_lock.
+_CacheKey = tuple[str, int, int, int, bool]
+_cache: OrderedDict[_CacheKey, NewsClassifier] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def bundled_model_path() -> Path:
@@ -37,8 +56,10 @@ def _load_file(path: str | os.PathLike[str], allow_pickle: bool = False) -> News
 def load_model(path: str | os.PathLike[str] | None = None, *, allow_pickle: bool = False) -> NewsClassifier:
     """Load a saved model, or the bundled default model when ``path`` is None.
 
-    The bundled model is read once and cached; a path is read on every call.
-    ``allow_pickle=True`` also accepts joblib files: only for files you trust.
+    The bundled model is read once and cached; so is ``"default"``, which names it (unless a
+    file of that name exists). Any other path is read on every call and gives a new object of
+    its own; ``classify``, ``tag_file`` and ``tag_frame`` given a path cache it instead (see
+    :func:`resolve_model`). ``allow_pickle=True`` also accepts joblib files: only for files you trust.
 
     Raises
     ------
@@ -47,7 +68,7 @@ def load_model(path: str | os.PathLike[str] | None = None, *, allow_pickle: bool
         newsclf; the message says which.
     """
     global _bundled
-    if path is not None:
+    if path is not None and not _is_default(path):
         return _load_file(path, allow_pickle=allow_pickle)
     with _bundled_lock:
         if _bundled is None:
@@ -55,10 +76,60 @@ def load_model(path: str | os.PathLike[str] | None = None, *, allow_pickle: bool
         return _bundled
 
 
+def _is_default(path: str | os.PathLike[str]) -> bool:
+    # "default" names the bundled model, unless a file of that name is there.
+    return isinstance(path, str) and path == DEFAULT_MODEL_NAME and not os.path.exists(path)
+
+
+def _cache_key(path: str | os.PathLike[str], allow_pickle: bool) -> _CacheKey | None:
+    try:
+        resolved = os.path.realpath(path)
+        st = os.stat(resolved)
+    except (OSError, TypeError, ValueError):
+        return None  # let the loader raise its own clear error
+    return (resolved, st.st_mtime_ns, st.st_size, st.st_ino, allow_pickle)
+
+
+def _load_cached(path: str | os.PathLike[str], allow_pickle: bool = False) -> NewsClassifier:
+    """Load the model at ``path``, reusing the copy loaded earlier from the same, unchanged file.
+
+    A file is the same when its resolved path, modification time, size and inode are: a model
+    saved over the old one (a rename or an in-place write) is read anew. At most
+    :data:`CACHE_SIZE` models are kept, the least recently used dropped first.
+    """
+    key = _cache_key(path, allow_pickle)
+    if key is None:
+        return load_model(path, allow_pickle=allow_pickle)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    model = load_model(path, allow_pickle=allow_pickle)  # outside the lock: loading takes a while
+    with _cache_lock:
+        for stale in [k for k in _cache if k[0] == key[0]]:  # an older version of the same file
+            del _cache[stale]
+        _cache[key] = model
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return model
+
+
+def clear_cache() -> None:
+    """Forget every model :func:`resolve_model` loaded from a path (the bundled model stays)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def resolve_model(model: NewsClassifier | str | os.PathLike[str] | None) -> NewsClassifier:
-    """Return ``model`` itself, the model at a path, or (None) the bundled model."""
+    """Return ``model`` itself, the model at a path, or (None or ``"default"``) the bundled model.
+
+    A path is loaded once and cached while its file is unchanged (see :func:`_load_cached`), so
+    ``classify(text, model="my.newsclf")`` in a loop reads the file once, not on every call.
+    The cached model is shared: do not refit it in place.
+    """
     if model is None:
         return load_model()
     if isinstance(model, NewsClassifier):
         return model
-    return load_model(model)
+    return _load_cached(model)

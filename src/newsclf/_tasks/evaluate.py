@@ -40,6 +40,11 @@ class EvaluationReport:
     report was made with confidences (as :func:`newsclf.evaluate` and :func:`newsclf.train`
     make it), else ``None`` and ``()``. With ``n_bins`` equal-width bins over [0, 1]
     (default 15), ``ece = sum over bins of count / n * |accuracy - mean confidence|``.
+
+    ``no_signal`` counts the rows whose text the model's vocabulary barely covers (tagging
+    gives them status ``no_signal`` and no topic; here they are scored with their predicted
+    label like any other row, so the other figures do not depend on the rule), and
+    ``no_signal_accuracy`` is the accuracy on them; both ``None`` when not measured.
     """
 
     n: int
@@ -50,6 +55,8 @@ class EvaluationReport:
     confusion: tuple[tuple[int, ...], ...]
     ece: float | None = None
     reliability: tuple[CalibrationBin, ...] = ()
+    no_signal: int | None = None
+    no_signal_accuracy: float | None = None
 
     @classmethod
     def from_predictions(
@@ -133,7 +140,25 @@ class EvaluationReport:
             "confusion_matrix": [list(row) for row in self.confusion],
             "ece": self.ece,
             "reliability": [b.to_dict() for b in self.reliability],
+            **(
+                {}
+                if self.no_signal is None
+                else {"no_signal": self.no_signal, "no_signal_accuracy": self.no_signal_accuracy}
+            ),
         }
+
+    def no_signal_text(self) -> str | None:
+        """Return the sentence on rows without signal, or None when not measured."""
+        if self.no_signal is None:
+            return None
+        share = self.no_signal / self.n if self.n else 0.0
+        text = (
+            f"no signal: {self.no_signal:,} of {self.n:,} rows ({share:.1%}) have too few words the "
+            "model knows (tagging gives them no topic; scored as predicted here)"
+        )
+        if self.no_signal_accuracy is not None:
+            text += f", accuracy on them {self.no_signal_accuracy:.4f}"
+        return text
 
     def write_report(
         self,
@@ -193,6 +218,7 @@ class EvaluationReport:
         lines = [
             f"rows: {self.n}    accuracy: {self.accuracy:.4f}    macro-F1: {self.macro_f1:.4f}"
             + (f"    ECE: {self.ece:.4f}" if self.ece is not None else ""),
+            *([sentence] if (sentence := self.no_signal_text()) else []),
             "",
             f"{'label':<{width}}  precision  recall     f1  support",
         ]
@@ -246,6 +272,9 @@ def _blocks(report: EvaluationReport, title: str, charts: dict[str, bytes]) -> I
     ]
     if report.ece is not None:
         metrics.append((f"ECE ({len(report.reliability)} bins, top-label confidence)", _f(report.ece)))
+    if report.no_signal is not None:
+        share = report.no_signal / report.n if report.n else 0.0
+        metrics.append(("rows without signal (no topic when tagging)", f"{report.no_signal:,} ({share:.1%})"))
     yield Table(("metric", "value"), tuple(metrics))
 
     yield Heading("Per-class scores", 2)

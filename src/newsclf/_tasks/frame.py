@@ -10,7 +10,7 @@ from .._deprecations import UNSET, renamed
 from .._errors import DataError
 from .._io.records import Status, output_names
 from .._model.classifier import NewsClassifier
-from .classify import BATCH_SIZE, check_min_score, check_top_k, resolve_model
+from .classify import BATCH_SIZE, MinScore, check_min_score, check_top_k, resolve_model, thresholds
 from .parallel import resolve_jobs, score_batches
 from .tag import tag_columns
 
@@ -47,7 +47,7 @@ def tag_frame(
     *,
     model: NewsClassifier | str | os.PathLike[str] | None = None,
     top_k: int | None = None,
-    min_score: float | None = None,
+    min_score: MinScore = None,
     n_jobs: int | None = 1,
     batch_size: int = BATCH_SIZE,
     jobs: int | None = UNSET,
@@ -64,8 +64,9 @@ def tag_frame(
         The model; by default the bundled one.
     top_k : int, optional
         Also add ``alternatives``: the ``k`` most probable ``(label, probability)`` pairs.
-    min_score : float, optional
-        Abstain below this probability: no topic, status ``low_score``, the score is kept.
+    min_score : float or mapping, optional
+        Abstain below this probability: no topic, status ``low_score``, the score is kept;
+        a mapping gives each topic its own, as in ``classify``.
     n_jobs : int, optional
         Worker processes for large frames (None: every core). The default, 1, predicts in
         this process: the right choice inside a framework that runs partitions in parallel
@@ -104,6 +105,7 @@ def tag_frame(
     if columns.count(column) > 1:
         raise DataError(f"tag_frame: the text column {column!r} appears {columns.count(column)} times")
     clf = resolve_model(model)
+    thresholds(min_score, clf.classes_)  # a topic the model lacks: an error now
     texts, statuses = _texts(df[column].tolist())
     batches = [
         (texts[start : start + batch_size], statuses[start : start + batch_size])

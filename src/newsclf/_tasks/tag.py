@@ -18,14 +18,23 @@ from typing import IO, Any
 import numpy as np
 
 from .._deprecations import UNSET, renamed
-from .._errors import OutputError
+from .._errors import DataError, OutputError
 from .._io.atomic import atomic_write, check_output_path
 from .._io.formats import output_format as pick_format
 from .._io.readers import open_reader
 from .._io.records import OUTPUT_COLUMNS, Chunk, Status, Tagged, output_names
-from .._io.writers import open_writer
+from .._io.writers import check_separator, open_writer
 from .._model.classifier import NewsClassifier
-from .classify import BATCH_SIZE, Scores, check_min_score, check_top_k, label_scores, resolve_model
+from .classify import (
+    BATCH_SIZE,
+    MinScore,
+    Scores,
+    check_min_score,
+    check_top_k,
+    label_scores,
+    resolve_model,
+    thresholds,
+)
 from .parallel import resolve_jobs, score_batches
 from .progress import Progress
 
@@ -37,8 +46,9 @@ class TagSummary:
     """Counts of one tagging run.
 
     Every input record is in exactly one bucket: ``tagged`` (status ``ok``), ``repaired``
-    (undecodable bytes replaced, then tagged), ``empty``, ``unreadable`` (no topic), or
-    ``abstained`` (status ``low_score``: predicted below ``min_score``, no topic).
+    (undecodable bytes replaced, then tagged), ``empty``, ``unreadable`` (no topic),
+    ``abstained`` (status ``low_score``: predicted below ``min_score``, no topic), or
+    ``no_signal`` (the model knows too few of the text's words: no topic).
     """
 
     rows: int = 0
@@ -48,13 +58,16 @@ class TagSummary:
     unreadable: int = 0
     seconds: float = 0.0
     output: str = "<stdout>"
-    abstained: int = 0  # last: positional construction stays as it was before abstention
+    abstained: int = 0  # after output: positional construction stays as it was before abstention
+    no_signal: int = 0
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
+        share = f" ({self.no_signal / self.rows:.1%})" if self.no_signal else ""
         return (
-            f"{self.rows} rows: {self.tagged} tagged, {self.repaired} repaired, {self.empty} empty, "
-            f"{self.unreadable} unreadable, {self.abstained} abstained; "
+            f"{self.rows:,} rows: {self.tagged:,} tagged, {self.repaired:,} repaired, {self.empty:,} empty, "
+            f"{self.unreadable:,} unreadable, {self.abstained:,} abstained, "
+            f"{self.no_signal:,} no signal{share}; "
             f"{self.seconds:.1f} s ({rate:,.0f} rows/s) -> {self.output}"
         )
 
@@ -66,6 +79,7 @@ class TagSummary:
         self.repaired += counts.pop(Status.BAD_UTF8, 0)
         self.empty += counts.pop(Status.EMPTY, 0)
         self.abstained += counts.pop(Status.LOW_SCORE, 0)
+        self.no_signal += counts.pop(Status.NO_SIGNAL, 0)
         self.unreadable += sum(counts.values())
 
 
@@ -79,18 +93,22 @@ def tag_columns(
     statuses: list[str],
     scores: Scores,
     classes: np.ndarray,
-    min_score: float | None = None,
+    min_score: MinScore = None,
 ) -> Tagged:
     """Return the added columns of a chunk whose non-empty ``texts`` were predicted as ``scores``.
 
     Predicted rows get their best label and its score; below ``min_score`` the label is
-    withheld and the status becomes ``low_score``. Other rows keep their status, no topic.
+    withheld and the status becomes ``low_score``; for a text the model's vocabulary barely
+    covers, ``no_signal`` (score kept). Other rows keep their status, no topic.
     """
     named = label_scores(scores, classes, min_score)
     statuses = list(statuses)
+    weak = named.weak or [False] * len(named.labels)
     if len(scores) == len(texts):  # the common case: every record was predicted
         for i in (i for i, low in enumerate(named.low) if low):
             statuses[i] = Status.LOW_SCORE
+        for i in (i for i, w in enumerate(weak) if w):
+            statuses[i] = Status.NO_SIGNAL
         return Tagged(named.labels, list(named.scores), statuses, named.alternatives)
     topics = [""] * len(texts)
     score_list: list[float | None] = [None] * len(texts)
@@ -100,7 +118,9 @@ def tag_columns(
     filled = (i for i, text in enumerate(texts) if text)
     for k, i in enumerate(filled):
         topics[i], score_list[i] = named.labels[k], named.scores[k]
-        if named.low[k]:
+        if weak[k]:
+            statuses[i] = Status.NO_SIGNAL
+        elif named.low[k]:
             statuses[i] = Status.LOW_SCORE
         if alternatives is not None and named.alternatives is not None:
             alternatives[i] = named.alternatives[k]
@@ -151,11 +171,13 @@ def tag_file(
     header: bool = True,
     quoting: bool = True,
     top_k: int | None = None,
-    min_score: float | None = None,
+    min_score: MinScore = None,
     strict: bool = False,
     n_jobs: int | None = None,
     quiet: bool = True,
     batch_size: int = BATCH_SIZE,
+    output_sep: str | None = None,
+    excel: bool = False,
     jobs: int | None = UNSET,
 ) -> TagSummary:
     """Tag every record of ``source`` and write them, in order, to ``output``.
@@ -177,8 +199,9 @@ def tag_file(
         The text column (CSV, Parquet) or key (JSONL); by default text, title or headline.
     top_k : int, optional
         Also write the ``k`` most probable labels with their probabilities.
-    min_score : float, optional
-        Abstain below this probability: no topic, status ``low_score``, the score is kept.
+    min_score : float or mapping, optional
+        Abstain below this probability: no topic, status ``low_score``, the score is kept;
+        a mapping gives each topic its own (``{"sport": 0.8, "*": 0.5}``, as in ``classify``).
     strict : bool
         Raise a :class:`DataError` naming file and line at the first unreadable record,
         instead of marking it with a status (see :class:`Status`).
@@ -189,6 +212,11 @@ def tag_file(
         No progress bar (which shows only when stderr is a terminal anyway).
     sep, header, quoting
         Describe CSV input (separator, header line, ``"`` quoting).
+    output_sep : str, optional
+        The separator of CSV output; by default the input's (CSV/TSV input: a semicolon
+        file gives a semicolon file), else a comma.
+    excel : bool
+        Start CSV output with a UTF-8 byte order mark, by which Excel reads it as UTF-8.
 
     Returns
     -------
@@ -200,24 +228,34 @@ def tag_file(
     check_min_score(min_score)
     workers = resolve_jobs(n_jobs)
     to_stdout = output is None or str(output) == "-"
+    if not to_stdout:
+        check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
     out_fmt = pick_format(None if to_stdout else str(output), output_format)
+    if out_fmt != "csv" and (output_sep is not None or excel):
+        raise DataError(
+            f"the output separator and the Excel byte order mark apply to CSV output, not {out_fmt}"
+        )
+    if output_sep is not None:
+        check_separator(output_sep)
     if out_fmt == "parquet":
         from .._io.parquet import require_pyarrow
 
         require_pyarrow("writing Parquet")
-    if not to_stdout:
-        check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
     clf = resolve_model(model)
+    thresholds(min_score, clf.classes_)  # a topic the model lacks: an error before any output
     started = time.perf_counter()
     summary = TagSummary(output="<stdout>" if to_stdout else str(output))
     options = {"text_col": text_col, "sep": sep, "header": header, "quoting": quoting, "strict": strict}
     # Parquet input keeps its rows' own types only for outputs that can hold them.
     options["keep_records"] = out_fmt != "csv"
+    # JSON lines output writes each input object whole; the others get its scalar keys as columns.
+    options["all_keys"] = out_fmt != "jsonl"
     with open_reader(source, fmt=input_format, **options) as reader:
         names = output_names(reader.known_names, top_k)
         with _open_output(output, binary=out_fmt == "parquet") as handle:
             schema = reader.schema if out_fmt == "parquet" else None
-            writer = open_writer(out_fmt, handle, reader.columns, names, schema)
+            out_sep: str = output_sep if output_sep is not None else getattr(reader, "separator", ",")
+            writer = open_writer(out_fmt, handle, reader.columns, names, schema, sep=out_sep, bom=excel)
             stream = score_batches(
                 clf, reader.chunks(batch_size), texts_to_predict, top_k=top_k, jobs=workers
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from collections import Counter
@@ -16,14 +17,16 @@ from .._deprecations import UNSET, renamed
 from .._errors import DataError
 from .._io.tables import LabeledData, TableOptions, read_labeled
 from .._model.classifier import NewsClassifier
+from .classify import no_signal
 from .evaluate import EvaluationReport
+from .labelmap import fold_probabilities, map_labels
 from .topics import set_descriptions
 from .tune import SEARCH_SPACE, TuneResult, tune
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TrainResult", "evaluate", "train"]
+__all__ = ["SHORT_TEXT_SHARE", "TrainResult", "check_texts", "evaluate", "train"]
 
 
 @dataclass
@@ -74,13 +77,29 @@ def _split(
     return x_train, x_test, y_train, y_test
 
 
-def _score(model: NewsClassifier, texts: list[str], labels: list[str]) -> EvaluationReport:
+def _score(
+    model: NewsClassifier, texts: list[str], labels: list[str], label_map: Mapping[str, str] | None = None
+) -> EvaluationReport:
     # One pass through predict_proba gives both the labels (exactly what predict returns:
     # the argmax) and the top-label confidences the calibration measures need.
     proba = model.predict_proba(texts)
     top = np.argmax(proba, axis=1)
     confidences = proba[np.arange(len(top)), top]
-    return EvaluationReport.from_predictions(labels, model.classes_[top], confidences)
+    predicted = model.classes_[top]
+    if label_map:
+        # The model's labels folded as the data's are: the predicted one's target, whose
+        # confidence is the probability of every label mapped onto it.
+        targets, folded = fold_probabilities(proba, list(model.classes_), label_map)
+        predicted = np.asarray(map_labels(predicted, label_map), dtype=object)
+        where = {label: i for i, label in enumerate(targets)}
+        confidences = folded[np.arange(len(top)), [where[p] for p in predicted]]
+    report = EvaluationReport.from_predictions(labels, predicted, confidences)
+    weak = no_signal(model, texts)
+    if weak is None:
+        return report
+    right = np.asarray([str(p) == str(t) for p, t in zip(predicted, labels)], dtype=bool)
+    accuracy = float(right[weak].mean()) if weak.any() else None
+    return dataclasses.replace(report, no_signal=int(weak.sum()), no_signal_accuracy=accuracy)
 
 
 def train(
@@ -96,6 +115,7 @@ def train(
     tune_candidates: int = 0,
     n_jobs: int | None = 1,
     label_descriptions: Mapping[str, str] | None = None,
+    refit: bool = False,
     seed: int = UNSET,
     jobs: int | None = UNSET,
     **params: Any,
@@ -120,20 +140,33 @@ def train(
     ``label_descriptions`` maps labels to one-line descriptions, kept in the card and shown
     by :func:`topics` and ``newsclf info`` (a label the data lacks is an error).
 
+    ``refit=True`` (with ``test_size > 0``): after the held-out report, fit a model with the
+    same settings on every row, held-out ones included, and return that one. Its report is
+    still the held-out one (an estimate for the refitted model, which saw those rows); the
+    card's ``split`` says ``"refit": true`` and ``fitted_on`` says ``"all rows"``.
+
+    Warns (``UserWarning``) when most texts are numbers or single words: the text column is
+    probably not the headlines (see :func:`check_texts`).
+
     Raises
     ------
     DataError
         The file or frame cannot be used: missing columns, bad encoding, empty, fewer than 2
         labels, a label with fewer than 2 examples. The message names file, line and column.
+    ValueError
+        ``test_size`` is outside [0, 1), or ``refit`` with ``test_size=0``.
     """
     seed = renamed("seed", "random_state", seed, random_state, 0)
     n_jobs = renamed("jobs", "n_jobs", jobs, n_jobs, 1)
     if not 0.0 <= test_size < 1.0:
         raise ValueError(f"test_size must be in [0, 1), not {test_size}")
+    if refit and test_size == 0:
+        raise ValueError("refit=True needs a held-out split to report on, and test_size=0 holds out nothing")
     if text_col == label_col:
         raise DataError(f"the text and label columns must differ (both are {text_col!r})")
     labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting))
     _check_labels(labeled, label_col)
+    check_texts(labeled.texts, f"{labeled.source}, column {text_col!r}")
     report = None
     if test_size > 0:
         x_train, x_test, y_train, y_test = _split(labeled, test_size, seed)
@@ -146,15 +179,47 @@ def train(
     model = NewsClassifier(**{"random_state": seed, **params}).fit(x_train, y_train)
     if test_size > 0:
         report = _score(model, x_test, y_test)
+    if refit:
+        model = NewsClassifier(**{"random_state": seed, **params}).fit(labeled.texts, labeled.labels)
     if label_descriptions:
         set_descriptions(model, label_descriptions)
     model.card_["data"] = labeled.summary()
     model.card_["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
+    if refit:
+        model.card_["split"]["refit"] = True
+        model.card_["fitted_on"] = "all rows: refitted after the held-out evaluation, which it saw"
     if report is not None:
         model.card_["metrics"] = {"held_out": report.to_dict()}
     if tuning is not None:
         model.card_["tuning"] = tuning.to_dict()
     return TrainResult(model=model, report=report, data=labeled, tuning=tuning)
+
+
+#: Above this share of numbers and single words among the texts, training warns.
+SHORT_TEXT_SHARE = 0.5
+
+
+def _is_short(text: str) -> bool:
+    """Whether ``text`` is a number (digits and punctuation, no letter) or a single word."""
+    return len(text.split()) <= 1 or not any(c.isalpha() for c in text)
+
+
+def check_texts(texts: Sequence[str], where: str) -> None:
+    """Warn (``UserWarning``) when most ``texts`` are numbers or single words.
+
+    Such a column is most likely not the headlines (an id, a date, a category): a model
+    trained on it learns little, and silently (one trial reached 0.39 accuracy).
+    """
+    if not texts:
+        return
+    short = sum(map(_is_short, texts))
+    if short > SHORT_TEXT_SHARE * len(texts):
+        warnings.warn(
+            f"{where}: {short:,} of {len(texts):,} texts ({short / len(texts):.0%}) are numbers or "
+            "single words; is this the column of headlines? (--text-col)",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _tune(
@@ -187,17 +252,30 @@ def evaluate(
     sep: str | None = None,
     header: bool = True,
     quoting: bool = True,
+    label_map: Mapping[str, str] | None = None,
 ) -> EvaluationReport:
     """Score ``model`` on every usable row of a labeled file or DataFrame (no deduplication).
 
     The report includes the calibration of the model's top-label probabilities (``ece`` and
     ``reliability``).
 
-    Warns (``UserWarning``) when the data holds labels the model does not know: those rows
-    can only count as errors.
+    ``label_map`` (``{"from": "to"}``) is applied to the data's labels and to the model's
+    alike before scoring, so that a model can be scored on another label set: map the data's
+    labels onto the model's (``{"b": "economy"}``), or fold the model's onto the data's
+    (``{"diplomacy": "World", "conflict": "World", ...}``). A label without an entry stays as
+    it is. With a map, a prediction's confidence is the sum of the probabilities of the model
+    labels mapped onto the predicted one.
+
+    Warns (``UserWarning``) when the data holds labels the model does not know (after the
+    map): those rows can only count as errors.
     """
     labeled = read_labeled(data, text_col, label_col, TableOptions(sep, header, quoting), dedupe=False)
-    unknown = sorted(set(labeled.labels) - {str(c) for c in model.classes_})
+    known = {str(c) for c in model.classes_}
+    labels = labeled.labels
+    if label_map:
+        labels = map_labels(labels, label_map)
+        known = set(map_labels(sorted(known), label_map))
+    unknown = sorted(set(labels) - known)
     if unknown:
         warnings.warn(
             f"{labeled.source}: {len(unknown)} label(s) the model does not know, whose rows can "
@@ -205,4 +283,4 @@ def evaluate(
             UserWarning,
             stacklevel=2,
         )
-    return _score(model, labeled.texts, labeled.labels)
+    return _score(model, labeled.texts, list(labels), label_map)
