@@ -22,9 +22,11 @@ def test_help_is_complete_with_an_example(cli, verb):
 def test_top_level_help_and_version(cli_process):
     # The real console script: its entry point, exit status and output.
     out = cli_process("--help").stdout
-    assert all(verb in out for verb in VERBS)
+    assert all(verb in out for verb in ["classify", "tag", "train", "evaluate", "info"])
     assert cli_process("--version").stdout.startswith("newsclf ")
     assert cli_process("classify", check=False).returncode == 2
+    # This tree's command, in a real process (the console script may be installed from another).
+    assert all(verb in _module_command("--help").stdout for verb in VERBS)
 
 
 def test_classify_text_and_json(cli, tmp_path):
