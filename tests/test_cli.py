@@ -22,9 +22,11 @@ def test_help_is_complete_with_an_example(cli, verb):
 def test_top_level_help_and_version(cli_process):
     # The real console script: its entry point, exit status and output.
     out = cli_process("--help").stdout
-    assert all(verb in out for verb in VERBS)
+    assert all(verb in out for verb in ["classify", "tag", "train", "evaluate", "info"])
     assert cli_process("--version").stdout.startswith("newsclf ")
     assert cli_process("classify", check=False).returncode == 2
+    # This tree's command, in a real process (the console script may be installed from another).
+    assert all(verb in _module_command("--help").stdout for verb in VERBS)
 
 
 def test_classify_text_and_json(cli, tmp_path):
@@ -496,3 +498,70 @@ def test_min_score_per_topic(cli, write):
     for bad in ("sport=2", "sport=x", "sport=0.5,sport=0.6", "=0.5"):
         result = cli("classify", "x", "--min-score", bad, check=False)
         assert result.returncode == 2 and "--min-score" in result.stderr, bad
+
+
+def test_tag_summary_html_with_topics_over_time(cli, write, tmp_path):
+    pytest.importorskip("matplotlib")
+    rows = [
+        ("2024-01-05T10:00:00Z", "Arsenal sign Brazilian midfielder on five-year deal"),
+        ("2024-01-05", "Brent crude climbs as OPEC+ extends output cuts"),
+        ("2024-02-11", "Measles cases rise as doctors urge vaccination"),
+        ("2024-05-30", "Storm floods coastal towns as thousands flee their homes"),
+        ("2024-06-01", "lorem ipsum dolor sit amet"),
+        ("", "Apple unveils new iPhone with faster chip"),
+    ]
+    src = write("news.csv", "date,title\n" + "".join(f"{d},{t}\n" for d, t in rows))
+    out = tmp_path / "tagged.csv"
+    result = cli(
+        "tag", src, "-o", out, "--summary", tmp_path / "sum.html", "--date-col", "date", "--jobs", "1"
+    )
+    assert "summary written to" in result.stderr
+    page = (tmp_path / "sum.html").read_text(encoding="utf-8")
+    assert "Tagging summary of" in page and "no signal (no_signal)" in page
+    assert page.count("data:image/png;base64,") == 3  # topics, scores, shares over time
+    assert "by month" in page and "2024-05" in page and "2024-06" not in page  # no topic that month
+    assert "1 tagged rows have no YYYY-MM-DD date" in page
+    assert out.read_text().count("\n") == 7  # the output itself as without --summary
+    md = cli("tag", src, "-o", out, "--summary", tmp_path / "s.md", "--jobs", "1")
+    assert (
+        md.returncode == 0 and (tmp_path / "s_topics.png").is_file() and (tmp_path / "s_scores.png").is_file()
+    )
+    assert "![Rows per topic](s_topics.png)" in (tmp_path / "s.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--summary", "s.txt"], 1, "a tagging summary is a .md or .html file"),
+        (["--date-col", "date"], 2, "--date-col needs --summary"),
+        (["--summary", "s.md", "--date-col", "when"], 1, "no date column 'when'"),
+        (["--summary", "/sys/s.md"], 1, "cannot write there"),
+    ],
+)
+def test_tag_summary_problems_stop_before_any_output(cli, write, tmp_path, args, code, message):
+    src = write("news.csv", "date,title\n2024-01-05,Arsenal sign midfielder\n")
+    args = [a if not a.startswith("s.") else str(tmp_path / a) for a in args]
+    result = cli("tag", src, "-o", tmp_path / "o.csv", *args, check=False)
+    assert result.returncode == code and message in result.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_tag_summary_through_a_real_process(tmp_path):
+    pytest.importorskip("matplotlib")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"title": "Arsenal sign Brazilian midfielder", "day": "2024-03-01"}\n', encoding="utf-8")
+    result = _module_command(
+        "tag",
+        src,
+        "-o",
+        tmp_path / "o.jsonl",
+        "--summary",
+        tmp_path / "s.md",
+        "--date-col",
+        "day",
+        "--jobs",
+        "1",
+    )
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "| sport | 1 | 100.0% |" in text and "| 2024-03-01 | 1 |" in text

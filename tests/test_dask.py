@@ -32,6 +32,7 @@ TEXTS = [
     "\tcoach beats league leaders\n",
     "İstanbul clinic warning; ǅemal's café",
     "x",
+    "Big report after the new week",  # known words of no topic: a low score
 ]
 
 
@@ -87,7 +88,7 @@ def test_cluster_gives_exactly_the_topics_of_tag_frame(on_cluster, frame, tiny_m
     out = tagged.compute()
     assert_same_tags(out, tag_frame(frame, "title", model=tiny_model))
     assert_same_tags(out, tag_frame(ddf.compute(), "title", model=tiny_model), columns=list(out.columns))
-    assert set(out["status"]) == {"ok", "empty", "no_text"}
+    assert set(out["status"]) == {"ok", "empty", "no_text", "no_signal"}  # no_signal: "x", "疫苗 ..."
     # meta told Dask the truth: the partitions' dtypes are the announced ones
     pd.testing.assert_series_equal(out.dtypes, tagged.dtypes)
 

@@ -59,6 +59,11 @@ _EXAMPLES = {
         OUTPUT is written to a temporary file and renamed when the run succeeds: a failed,
         interrupted or killed run leaves nothing at OUTPUT.
 
+        --summary REPORT.html (or .md) also writes a summary a person can look at: rows per
+        outcome, topic counts and shares, the score histogram, abstentions and no-signal
+        rows and, with --date-col, topic shares over time (by day, or by month over more than
+        92 days). It is rendered as `newsclf evaluate --report` is (needs matplotlib).
+
         Batches are predicted by --jobs worker processes (default: every core) while the
         input is read and the output written, in order. Progress shows on stderr when it is
         a terminal; a summary follows (both silenced by --quiet).
@@ -71,6 +76,7 @@ _EXAMPLES = {
           newsclf tag items.parquet --text-col headline -o tagged.jsonl
           zcat dump.txt.gz | newsclf tag - --format jsonl > tagged.jsonl
           newsclf tag export.csv --text-col title -o for-excel.csv --output-sep ";" --excel
+          newsclf tag news.csv --text-col title -o tagged.csv --summary summary.html --date-col date
         """,
     "train": """
         DATA is a CSV/TSV file (comma, semicolon or tab separated: sniffed from the header
@@ -339,6 +345,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-j", "--jobs", type=_positive_int, metavar="N", help="worker processes (default: every core)"
     )
+    p.add_argument(
+        "--summary",
+        metavar="REPORT",
+        help="also write a summary to look at: REPORT.md (beside its PNG charts) or REPORT.html "
+        "(one file); needs matplotlib",
+    )
+    p.add_argument(
+        "--date-col",
+        metavar="COL",
+        help="with --summary: the column (or JSON key) of each row's date, for topic shares over time",
+    )
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable record")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_model(p)
@@ -511,9 +528,13 @@ def _run_tag(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         output_sep=args.output_sep,
         excel=args.excel,
+        summary=args.summary,
+        date_col=args.date_col,
     )
     if not args.quiet:
         print(f"newsclf tag: {summary}", file=sys.stderr)
+        if args.summary is not None:
+            print(f"newsclf tag: summary written to {args.summary}", file=sys.stderr)
     return 0
 
 
@@ -721,6 +742,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
         parser.error("--report-format needs --report DIR")
     if args.command == "train" and args.report is not None and args.test_size == 0:
         parser.error("--report needs a held-out split, and --test-size 0 holds out nothing")
+    if args.command == "tag" and args.date_col is not None and args.summary is None:
+        parser.error("--date-col needs --summary REPORT")
     if args.command == "train" and args.refit and args.test_size == 0:
         parser.error("--refit needs a held-out split to report on; --test-size 0 already fits on every row")
 

@@ -20,7 +20,16 @@ from .calibration import CalibrationBin
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["INSTALL_HINT", "confusion_chart", "per_class_chart", "reliability_chart", "require_matplotlib"]
+__all__ = [
+    "INSTALL_HINT",
+    "confusion_chart",
+    "per_class_chart",
+    "reliability_chart",
+    "require_matplotlib",
+    "score_histogram_chart",
+    "shares_over_time_chart",
+    "topic_chart",
+]
 
 INSTALL_HINT = "pip install 'newsclf[plot]'"
 _DPI = 110
@@ -161,4 +170,60 @@ def reliability_chart(bins: Sequence[CalibrationBin], ece: float, accuracy: floa
     bottom.set_xlabel("top-label confidence")
     bottom.set_ylabel("predictions")
     bottom.legend(loc="upper left", fontsize="small")
+    return _png(figure, canvas_class)
+
+
+def topic_chart(topics: Sequence[str], counts: Sequence[int]) -> bytes:
+    """Horizontal bars of the rows per topic, most frequent on top, as PNG."""
+    figure_class, canvas_class = _matplotlib("writing a tagging summary")
+    n = len(topics)
+    figure = figure_class(figsize=(7.5, float(np.clip(0.35 * n + 1.5, 2.5, 40.0))), layout="constrained")
+    ax = figure.add_subplot()
+    rows = np.arange(n)
+    ax.barh(rows, counts, color="tab:blue")
+    ax.set_yticks(rows, labels=[_tick(topic) for topic in topics])
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlabel("rows")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Rows per topic")
+    return _png(figure, canvas_class)
+
+
+def score_histogram_chart(
+    edges: Sequence[float], counts: Sequence[int], min_score: float | None = None
+) -> bytes:
+    """Histogram of the best topic's score over the predicted rows, as PNG."""
+    figure_class, canvas_class = _matplotlib("writing a tagging summary")
+    figure = figure_class(figsize=(7.0, 3.8), layout="constrained")
+    ax = figure.add_subplot()
+    widths = np.diff(np.asarray(edges, dtype=float))
+    ax.bar(edges[:-1], counts, width=widths, align="edge", edgecolor="black", color="tab:grey")
+    if min_score is not None:
+        ax.axvline(min_score, color="tab:red", linestyle="--", label=f"--min-score {min_score:g}")
+        ax.legend(loc="upper left")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_xlabel("score of the best topic")
+    ax.set_ylabel("rows")
+    ax.set_title("Scores")
+    return _png(figure, canvas_class)
+
+
+def shares_over_time_chart(periods: Sequence[str], topics: Sequence[str], shares: np.ndarray) -> bytes:
+    """Stacked areas of each topic's share of the tagged rows per period, as PNG."""
+    figure_class, canvas_class = _matplotlib("writing a tagging summary")
+    figure = figure_class(figsize=(9.0, 5.0), layout="constrained")
+    ax = figure.add_subplot()
+    x = np.arange(len(periods))
+    from matplotlib import colormaps
+
+    palette = colormaps["tab20"]  # 20 distinct colours: the 13 default topics each get their own
+    colors = [palette(i % 20) for i in range(len(topics))]
+    ax.stackplot(x, shares.T, labels=[_tick(topic) for topic in topics], colors=colors, alpha=0.9)
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(x[::step], labels=[periods[i] for i in x[::step]], rotation=45, ha="right")
+    ax.set_xlim(0, max(len(periods) - 1, 1))
+    ax.set_ylim(0.0, 1.0)
+    ax.set_ylabel("share of the tagged rows")
+    ax.set_title("Topic shares over time")
+    figure.legend(loc="outside right center", fontsize="small")
     return _png(figure, canvas_class)

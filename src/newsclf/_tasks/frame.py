@@ -105,7 +105,8 @@ def tag_frame(
     if columns.count(column) > 1:
         raise DataError(f"tag_frame: the text column {column!r} appears {columns.count(column)} times")
     clf = resolve_model(model)
-    thresholds(min_score, clf.classes_)  # a topic the model lacks: an error now
+    if hasattr(clf, "classes_"):  # (newsclf.dask describes its output with an unfitted model)
+        thresholds(min_score, clf.classes_)  # a topic the model lacks: an error now
     texts, statuses = _texts(df[column].tolist())
     batches = [
         (texts[start : start + batch_size], statuses[start : start + batch_size])

@@ -178,6 +178,8 @@ def tag_file(
     batch_size: int = BATCH_SIZE,
     output_sep: str | None = None,
     excel: bool = False,
+    summary: str | os.PathLike[str] | None = None,
+    date_col: str | None = None,
     jobs: int | None = UNSET,
 ) -> TagSummary:
     """Tag every record of ``source`` and write them, in order, to ``output``.
@@ -217,6 +219,12 @@ def tag_file(
         file gives a semicolon file), else a comma.
     excel : bool
         Start CSV output with a UTF-8 byte order mark, by which Excel reads it as UTF-8.
+    summary : path, optional
+        Also write a summary a person can read, ``.md`` (beside its PNG charts) or ``.html``
+        (one file): rows per outcome, topic counts and shares, the score histogram and, with
+        ``date_col``, topic shares over time. Needs matplotlib.
+    date_col : str, optional
+        With ``summary``: the column (or JSON key) of each row's date (``YYYY-MM-DD...``).
 
     Returns
     -------
@@ -230,6 +238,14 @@ def tag_file(
     to_stdout = output is None or str(output) == "-"
     if not to_stdout:
         check_output_path(output, inputs=(source,))  # type: ignore[arg-type]
+    collector = None
+    if summary is not None:
+        from .summary import SummaryCollector, check_summary_path
+
+        check_summary_path(summary)
+        collector = SummaryCollector(date_col)
+    elif date_col is not None:
+        raise ValueError("date_col is for the summary: give summary= too")
     out_fmt = pick_format(None if to_stdout else str(output), output_format)
     if out_fmt != "csv" and (output_sep is not None or excel):
         raise DataError(
@@ -244,7 +260,7 @@ def tag_file(
     clf = resolve_model(model)
     thresholds(min_score, clf.classes_)  # a topic the model lacks: an error before any output
     started = time.perf_counter()
-    summary = TagSummary(output="<stdout>" if to_stdout else str(output))
+    counts = TagSummary(output="<stdout>" if to_stdout else str(output))
     options = {"text_col": text_col, "sep": sep, "header": header, "quoting": quoting, "strict": strict}
     # Parquet input keeps its rows' own types only for outputs that can hold them.
     options["keep_records"] = out_fmt != "csv"
@@ -256,6 +272,11 @@ def tag_file(
             schema = reader.schema if out_fmt == "parquet" else None
             out_sep: str = output_sep if output_sep is not None else getattr(reader, "separator", ",")
             writer = open_writer(out_fmt, handle, reader.columns, names, schema, sep=out_sep, bom=excel)
+            if collector is not None:
+                collector.start(reader.columns)
+                if date_col is not None and date_col not in reader.known_names:
+                    listed = ", ".join(map(repr, reader.known_names))
+                    raise DataError(f"{reader.name}: no date column {date_col!r}; the columns are: {listed}")
             stream = score_batches(
                 clf, reader.chunks(batch_size), texts_to_predict, top_k=top_k, jobs=workers
             )
@@ -270,12 +291,18 @@ def tag_file(
                     for chunk, scores in stream:
                         tagged = tag_columns(chunk.texts, chunk.statuses, scores, clf.classes_, min_score)
                         writer.write(chunk, tagged)
-                        summary.add(tagged.statuses)
+                        counts.add(tagged.statuses)
+                        if collector is not None:
+                            collector.add(chunk, tagged)
                         progress.update(len(chunk), chunk.offset)
             except BaseException:
                 with contextlib.suppress(Exception):  # Parquet's footer, into a file about to go
                     writer.close()
                 raise
             writer.close()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    if collector is not None and summary is not None:
+        from .summary import write_summary
+
+        write_summary(collector, summary, source=str(source), min_score=min_score)
+    counts.seconds = time.perf_counter() - started
+    return counts
