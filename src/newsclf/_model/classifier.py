@@ -306,7 +306,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Return the linear scores, shape ``(n, n_classes)`` (``(n,)`` for two labels)."""
         check_is_fitted(self, "coef_")
-        scores = np.asarray(self.features_.transform(as_texts(X)) @ self._coef_t() + self.intercept_)
+        scores = self.features_.scores(as_texts(X), self._coef_t(), self.intercept_)
         return scores.ravel() if scores.shape[1] == 1 else scores
 
     def __getstate__(self) -> dict[str, Any]:
