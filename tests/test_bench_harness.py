@@ -122,3 +122,45 @@ def test_goals_of_an_interrupted_run_show_what_was_not_measured() -> None:
     assert found["accuracy on AG News: newsclf >= best fastText + 2 points"].met is None
     assert found["artifact <= 25 MB (bundled model)"].met is True
     assert "**Partial: 1 of the 2 runs" in report.render(samples, ctx, [("CPU", "test")])
+
+
+def test_reuters_dump_keeps_distinct_one_line_headlines_in_order(tmp_path: Path) -> None:
+    import gzip
+
+    folder = tmp_path / "reuters_2007_2016"
+    folder.mkdir()
+    rows = (
+        'title,section,date\nOil climbs,a,1\n" Oil climbs ",b,2\n"Two\nlines",c,3\n,d,4\n'
+        "Gold falls,e,5\nMore,f,6\n"
+    )
+    with gzip.open(folder / "headlines.csv.gz", "wt", encoding="utf-8") as handle:
+        handle.write(rows)
+    path, count = datasets.reuters_dump(tmp_path, 2, tmp_path / "cache")
+    assert count == 2 and path.read_text("utf-8") == "Oil climbs\nGold falls\n"
+    assert datasets.reuters_dump(tmp_path, 2, tmp_path / "cache") == (path, 2)  # cached
+
+
+def test_throughput_table_shows_cpu_and_the_stage_profile() -> None:
+    from harness import report
+    from harness.suite import Samples
+
+    ctx = report.Context("cmd", 1, [], "about", 10, "source", 3, True, 8.9, False, 1)
+    samples = Samples()
+    for key, seconds, cpu in (
+        ("newsclf", 10.0, 18.0),
+        ("newsclf_jobs1", 16.0, 16.0),
+        ("fasttext", 20.0, 30.0),
+    ):
+        samples.add(f"tag/{key}/seconds", seconds)
+        samples.add(f"tag/{key}/rows_per_s", 10 / seconds)
+        samples.add(f"tag/{key}/cpu_seconds", cpu)
+        samples.add(f"tag/{key}/peak_rss_mb", 100.0)
+    samples.add("profile/strip furniture", 1.0)
+    samples.add("profile/total", 4.0)
+    samples.add("profile/rows", 1000.0)
+    text = report.render(samples, ctx, [("CPU", "test")])
+    assert "| 2.00x | 0.60x |" in text  # rows/s vs fastText, CPU vs fastText
+    assert "| strip furniture | 1.0 | 25% |" in text
+    found = {goal.goal: goal for goal in report.goals(samples, ctx)}
+    assert found["`newsclf tag` (default jobs) rows/s >= 1.5x fastText's"].met is True
+    assert found["`newsclf tag --jobs 1` rows/s >= fastText's"].met is True

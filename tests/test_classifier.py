@@ -270,3 +270,51 @@ def test_predicting_leaves_the_estimator_dict_unchanged(corpus, tiny_model, tiny
         before = dict(vars(model))
         model.predict(corpus.text[:3])
         assert vars(model) == before
+
+
+def _fit_in(mode, monkeypatch, corpus, **params):
+    from newsclf._model import classifier
+
+    monkeypatch.setattr(classifier, "CONCURRENT_FIT_ROWS", 0)
+    monkeypatch.setattr(classifier, "_cores", lambda: 2)
+    monkeypatch.setattr(classifier, "_can_fork", lambda: mode == "concurrent")
+    return NewsClassifier(min_df=1, **params).fit(corpus.text, corpus.label)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_concurrent_temperature_fit_gives_the_same_model(monkeypatch, corpus, seed):
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: the fits always run one after the other")
+    one_by_one = _fit_in("sequential", monkeypatch, corpus, random_state=seed)
+    side_by_side = _fit_in("concurrent", monkeypatch, corpus, random_state=seed)
+    assert side_by_side.temperature_ == one_by_one.temperature_ != 1.0
+    np.testing.assert_array_equal(side_by_side.coef_, one_by_one.coef_)
+    np.testing.assert_array_equal(side_by_side.intercept_, one_by_one.intercept_)
+
+
+def test_concurrent_temperature_fit_passes_on_the_child_warnings(monkeypatch, corpus):
+    import multiprocessing
+    import warnings
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here")
+    caught = {}
+    for mode in ("sequential", "concurrent"):
+        with warnings.catch_warnings(record=True) as found:
+            warnings.simplefilter("always")
+            _fit_in(mode, monkeypatch, corpus, max_iter=1)
+        caught[mode] = sorted(type(w.message).__name__ for w in found)
+    assert caught["concurrent"] == caught["sequential"]
+    assert "ConvergenceWarning" in caught["concurrent"]
+
+
+def test_a_failed_child_falls_back_to_fitting_here(monkeypatch, corpus):
+    from newsclf._model import classifier
+
+    real_result = classifier._TemperatureChild.result
+    monkeypatch.setattr(classifier._TemperatureChild, "result", lambda self: real_result(self) and None)
+    expected = _fit_in("sequential", monkeypatch, corpus)
+    fallen_back = _fit_in("concurrent", monkeypatch, corpus)
+    assert fallen_back.temperature_ == expected.temperature_

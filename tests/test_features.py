@@ -225,3 +225,17 @@ def test_char_block_float_min_df_equals_scikit_learn_for_any_texts(texts, min_df
         reference = char_reference(texts, 1)
     assert features.vocabularies_["char"] == vocabulary(reference)
     np.testing.assert_allclose(features.idfs_["char"], reference.idf_, rtol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=60), max_size=10), st.integers(0, 9))
+def test_scores_equal_the_product_and_do_not_depend_on_the_batch(texts, pick):
+    features = make_features(min_df=1, char_weight=0.7).fit([*TEXTS, "UPDATE 1-Crude oil falls - Reuters"])
+    rng = np.random.default_rng(0)
+    coef_t = np.ascontiguousarray(rng.normal(size=(features.n_features, 3)))
+    intercept = rng.normal(size=3)
+    scores = features.scores(texts, coef_t, intercept)
+    np.testing.assert_allclose(scores, features.transform(texts) @ coef_t + intercept, rtol=1e-12, atol=1e-12)
+    if texts:
+        one = texts[pick % len(texts)]
+        np.testing.assert_array_equal(features.scores([one], coef_t, intercept)[0], scores[pick % len(texts)])

@@ -126,3 +126,46 @@ def test_threads_sharing_one_counter_get_the_same_counts(monkeypatch, cache_word
     for (words, chars), (want_words, want_chars) in zip(results, expected):
         assert_identical(words, want_words)
         assert_identical(chars, want_chars)
+
+
+def test_texts_holding_the_sentinel_are_split_one_by_one():
+    # The batch is joined with SENTINEL between texts; a text that holds it must not be cut.
+    s = _ngrams.SENTINEL
+    texts = [f"crude {s} oil", s, "", f"Arsenal{s}sign", "crude oil output"]
+    check(texts, [*TRAIN, f"crude {s} oil"])
+    _words, lengths = NgramCounter.split(texts, lower=True)
+    assert lengths is not None and list(lengths) == [3, 1, 0, 1, 3]
+
+
+def test_joined_batch_lowercases_as_text_by_text():
+    # Final sigma depends on its neighbours: joining must not change how a text lower-cases.
+    texts = ["ΟΔΟΣ", "Σ", "ΣΑΣ'", "'Σ", "İSTANBUL", "ǅEMAL"]
+    words, lengths = NgramCounter.split(texts, lower=True)
+    assert lengths is None
+    expected = [w for i, t in enumerate(texts) for w in ([_ngrams.SENTINEL] if i else []) + t.lower().split()]
+    assert words == expected
+
+
+def test_cache_is_bounded_by_memory(monkeypatch):
+    monkeypatch.setattr(_ngrams, "CACHE_BYTES", 200_000)
+    word_vocab = vocabulary(TRAIN, "word", (1, 2))
+    char_vocab = vocabulary(TRAIN, "char_wb", (3, 5))
+    counter = NgramCounter(word_vocab, (1, 2), WORD_TOKEN_PATTERN, char_vocab, (3, 5))
+    for b in range(30):
+        texts = [f"crude{b}x{i} oil{i}{b} {t}" for i, t in enumerate(TRAIN * 20)]
+        words, chars = counter.count([t.lower() for t in texts])
+        assert_identical(chars, reference(texts, char_vocab, "char_wb", (3, 5)))
+        assert_identical(words, reference(texts, word_vocab, "word", (1, 2)))
+        # At most the bound plus one batch's own words (and the buffers' doubling).
+        assert counter.cache_bytes() < 2 * 200_000 + 200 * 250
+
+
+def test_count_texts_lowercases_and_counts_like_count():
+    word_vocab = vocabulary(TRAIN, "word", (1, 2))
+    char_vocab = vocabulary(TRAIN, "char_wb", (3, 5))
+    counter = NgramCounter(word_vocab, (1, 2), WORD_TOKEN_PATTERN, char_vocab, (3, 5))
+    texts = [*TRAIN, "", "CRUDE Oil"]
+    words, chars = counter.count_texts(texts)
+    chars.sort_indices()
+    assert_identical(words, reference(texts, word_vocab, "word", (1, 2)))
+    assert_identical(chars, reference(texts, char_vocab, "char_wb", (3, 5)))

@@ -32,11 +32,14 @@ class Measured:
     ``peak_rss_mb`` is the larger of the kernel's peak resident set of the child (and of its
     own children, one at a time) and a 0.2 s sampling of the summed RSS of its process tree,
     which counts worker processes running side by side (pages they share count once each).
+    ``cpu_seconds`` is user + system time of the child and of every descendant it waited for
+    (worker processes included), from ``wait4``.
     """
 
     seconds: float
     peak_rss_mb: float
     result: dict[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
 
 
 def _tree_rss(root: int) -> int:
@@ -132,4 +135,9 @@ def run_measured(
     if proc.returncode != 0:
         raise MeasureError(f"{' '.join(command)} exited with {proc.returncode}:\n{stderr[-3000:]}")
     peak = max(usage.ru_maxrss * 1024, sampler.peak)  # ru_maxrss is in KiB on Linux
-    return Measured(seconds=seconds, peak_rss_mb=peak / 1e6, result=_last_json(stdout))
+    return Measured(
+        seconds=seconds,
+        peak_rss_mb=peak / 1e6,
+        result=_last_json(stdout),
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -46,14 +45,12 @@ class Samples:
 
 
 def newsclf_command() -> list[str]:
-    """Return the installed ``newsclf`` console script: beside this interpreter, else on PATH."""
-    beside = Path(sys.executable).with_name("newsclf")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("newsclf")
-    if found is None:
-        raise SystemExit("run.py: the `newsclf` command is not installed (pip install -e '.[bench]')")
-    return [found]
+    """Return the ``newsclf`` command as this interpreter runs it: ``python -m newsclf``.
+
+    The module, not the console script: it is the newsclf this interpreter imports (so
+    ``PYTHONPATH=src`` measures a checkout without installing it), started the same way.
+    """
+    return [sys.executable, "-m", "newsclf"]
 
 
 def has_jobs_option() -> bool:
@@ -168,18 +165,38 @@ class Suite:
         output.unlink()
         self.samples.add(f"tag/{key}/seconds", measured.seconds)
         self.samples.add(f"tag/{key}/rows_per_s", rows / measured.seconds)
+        self.samples.add(f"tag/{key}/cpu_seconds", measured.cpu_seconds)
         self.samples.add(f"tag/{key}/peak_rss_mb", measured.peak_rss_mb)
-        self._say(f"tag {key}: {measured.seconds:.1f} s ({rows / measured.seconds:,.0f} rows/s)")
+        self._say(
+            f"tag {key}: {measured.seconds:.1f} s ({rows / measured.seconds:,.0f} rows/s), "
+            f"CPU {measured.cpu_seconds:.1f} s, peak RSS {measured.peak_rss_mb:.0f} MB"
+        )
 
-    def throughput(self, dump: Path, rows: int, fasttext_model: Path, jobs: bool) -> None:
-        """Whole-process tagging of ``dump``: `newsclf tag`, fastText, and newsclf in memory."""
+    def throughput(
+        self, dump: Path, rows: int, fasttext_model: Path | None, jobs: bool, run: int = 1
+    ) -> None:
+        """Whole-process tagging of ``dump``: `newsclf tag` (default jobs, 1 job), fastText, in memory.
+
+        The whole-process runs are paired: each run measures each of them once, in an order
+        that turns with ``run``, so that none always runs first (or last) on a loaded machine.
+        ``fasttext_model`` None leaves fastText out.
+        """
         output = self.work_dir / "tagged.csv"
-        variants = {"newsclf": []} | ({"newsclf_jobs1": ["--jobs", "1"]} if jobs else {})
-        for key, extra in variants.items():
-            measured = run_measured([*newsclf_command(), "tag", str(dump), "-o", str(output), *extra])
-            self._tagged(key, measured, rows, output, header=1)
-        measured = self._python("fasttext_tag", str(fasttext_model), str(dump), str(output))
-        self._tagged("fasttext", measured, rows, output, header=0)
+        variants: dict[str, list[str] | None] = {"newsclf": []}
+        if jobs:
+            variants["newsclf_jobs1"] = ["--jobs", "1"]
+        if fasttext_model is not None:
+            variants["fasttext"] = None
+        keys = list(variants)
+        shift = (run - 1) % len(keys)
+        for key in keys[shift:] + keys[:shift]:
+            extra = variants[key]
+            if extra is None:
+                measured = self._python("fasttext_tag", str(fasttext_model), str(dump), str(output))
+                self._tagged(key, measured, rows, output, header=0)
+            else:
+                measured = run_measured([*newsclf_command(), "tag", str(dump), "-o", str(output), *extra])
+                self._tagged(key, measured, rows, output, header=1)
         in_memory = self._worker("in_memory", {"input": dump})
         if in_memory.result["rows"] != rows:
             raise RuntimeError(f"in-memory: {in_memory.result['rows']} predictions for {rows} lines")
@@ -188,3 +205,12 @@ class Suite:
         self.samples.add("tag/in_memory/peak_rss_mb", in_memory.peak_rss_mb)
         self.samples.add("bundled/load_seconds", in_memory.result["load_seconds"])
         self._say(f"in-memory classify: {in_memory.result['seconds']:.1f} s")
+
+    def profile(self, dump: Path, rows: int) -> None:
+        """Profile `newsclf tag --jobs 1` on the first ``rows`` lines of ``dump``, stage by stage."""
+        profiled = self._worker("profile", {"input": dump, "rows": rows})
+        for stage, seconds in profiled.result["stages"].items():
+            self.samples.add(f"profile/{stage}", seconds)
+        self.samples.add("profile/total", profiled.result["total"])
+        self.samples.add("profile/rows", profiled.result["rows"])
+        self._say(f"profile: {profiled.result['total']:.1f} s for {profiled.result['rows']:,} rows")

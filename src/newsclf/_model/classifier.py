@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -129,6 +132,21 @@ def _nll(scores: np.ndarray, y: np.ndarray, temperature: float) -> float:
         sign = np.where(y == 1, 1.0, -1.0)
         return float(-np.mean(log_expit(sign * scores[:, 0] / temperature)))
     return float(-np.mean(log_softmax(scores / temperature, axis=1)[np.arange(len(y)), y]))
+
+
+#: Fewest training rows for which ``fit`` runs the temperature fit in a second process, beside
+#: the final fit: below it, starting the process costs more than the fit.
+CONCURRENT_FIT_ROWS = 5_000
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
@@ -267,8 +285,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"need at least 2 distinct labels to fit a classifier; y has {found}")
         features = TextFeatures(**{name: getattr(self, name) for name in FEATURE_PARAMS}).fit(texts)
         X = features.transform(texts)
-        linear = self._linear().fit(X, labels)
-        self.temperature_ = self._temperature(X, labels)
+        linear, self.temperature_ = self._fit_linear_and_temperature(X, labels)
         self.features_ = features
         self.classes_ = linear.classes_
         self.coef_ = _read_only(linear.coef_ / self.temperature_)
@@ -288,6 +305,44 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
             dual=True,  # far faster than the primal when features outnumber rows
         )
 
+    def _fit_linear_and_temperature(self, X: Any, labels: np.ndarray) -> tuple[LinearSVC, float]:
+        """Fit the final linear model and the score temperature, side by side when it pays.
+
+        The two fits are independent. liblinear releases the GIL, but its random generator is
+        one global of the library, which two threads would share: the coordinate orders, and
+        so the models, would depend on timing. So the temperature fit runs in a forked child
+        process (which gets ``X`` for free, copy-on-write) while this one fits the final model;
+        the child sends back the temperature alone. Each fit draws from its own generator,
+        seeded as when they run one after the other, so the results are the same bit for bit.
+        They run one after the other when the fit is small (:data:`CONCURRENT_FIT_ROWS`), when
+        only one core is available, where processes cannot be forked, and with
+        ``random_state=None`` (the fits would then share the parent's global numpy state).
+        """
+        child = None
+        concurrent = (
+            self.random_state is not None
+            and X.shape[0] >= CONCURRENT_FIT_ROWS
+            and _cores() > 1
+            and _can_fork()
+            and self._temperature_possible(labels)
+        )
+        if concurrent:
+            child = _TemperatureChild.start(self, X, labels)
+        try:
+            linear = self._linear().fit(X, labels)
+        except BaseException:
+            if child is not None:
+                child.stop()
+            raise
+        temperature = child.result() if child is not None else None
+        if temperature is None:  # not started, or the child failed: fit it here
+            temperature = self._temperature(X, labels)
+        return linear, temperature
+
+    def _temperature_possible(self, labels: np.ndarray) -> bool:
+        _, y = np.unique(labels, return_inverse=True)
+        return bool(np.bincount(y).min() * CALIBRATION_SHARE >= 2)
+
     def _temperature(self, X: Any, labels: np.ndarray) -> float:
         """Fit the score temperature on a held-out share (1.0 if a class is too small)."""
         classes, y = np.unique(labels, return_inverse=True)
@@ -306,7 +361,7 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Return the linear scores, shape ``(n, n_classes)`` (``(n,)`` for two labels)."""
         check_is_fitted(self, "coef_")
-        scores = np.asarray(self.features_.transform(as_texts(X)) @ self._coef_t() + self.intercept_)
+        scores = self.features_.scores(as_texts(X), self._coef_t(), self.intercept_)
         return scores.ravel() if scores.shape[1] == 1 else scores
 
     def __getstate__(self) -> dict[str, Any]:
@@ -380,6 +435,68 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         you trust (``load_model(path, allow_pickle=True)``).
         """
         return save_model(self, path, format=format)
+
+
+class _TemperatureChild:
+    """A forked process fitting the score temperature of an estimator on ``X``."""
+
+    def __init__(self, process: Any, reader: Any) -> None:
+        self._process = process
+        self._reader = reader
+
+    @classmethod
+    def start(cls, estimator: NewsClassifier, X: Any, labels: np.ndarray) -> _TemperatureChild | None:
+        """Fork a child fitting the temperature; None if it cannot be started."""
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_temperature_in_child, args=(estimator, X, labels, writer))
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns about fork with threads alive; the child only runs
+                # liblinear and numpy and leaves with os._exit.
+                warnings.filterwarnings("ignore", message=r".*fork\(\) may lead", category=DeprecationWarning)
+                process.start()
+        except (OSError, AssertionError):  # out of processes, or inside a daemonic process
+            reader.close()
+            writer.close()
+            return None
+        writer.close()
+        return cls(process, reader)
+
+    def result(self) -> float | None:
+        """Wait for the temperature; re-issue the child's warnings. None if the child failed."""
+        try:
+            temperature, caught = self._reader.recv()
+        except (EOFError, OSError):  # the child died (killed, out of memory)
+            temperature, caught = None, []
+        finally:
+            self._reader.close()
+            self._process.join()
+        for message, category in caught:
+            warnings.warn(message, category, stacklevel=4)
+        return temperature
+
+    def stop(self) -> None:
+        """End the child at once (the parent's fit failed)."""
+        with contextlib.suppress(Exception):
+            self._process.kill()
+            self._process.join()
+            self._reader.close()
+
+
+def _temperature_in_child(estimator: NewsClassifier, X: Any, labels: np.ndarray, writer: Any) -> None:
+    code = 0
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            temperature = estimator._temperature(X, labels)
+        writer.send((temperature, [(str(w.message), w.category) for w in caught]))
+    except BaseException:
+        code = 1
+    finally:
+        with contextlib.suppress(Exception):
+            writer.close()
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
 
 
 def new_from_state(

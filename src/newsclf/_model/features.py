@@ -3,8 +3,9 @@
 The learned state is plain data (an ordered vocabulary and an idf vector per block) so it
 can be stored without pickle and rebuilt under any scikit-learn version. Fitting uses
 scikit-learn's ``TfidfVectorizer``; transforming counts n-grams with the fast analyzers of
-``_ngrams.py`` (which give exactly scikit-learn's counts, ten times faster) plus the tf-idf
+``ngrams.py`` (which give exactly scikit-learn's counts, ten times faster) plus the tf-idf
 arithmetic below, so the fitted and the reloaded featurizer run exactly the same code.
+Prediction goes through :meth:`TextFeatures.scores`, which never builds the stacked matrix.
 
 Fitting and transforming see every text alike: cut to :data:`MAX_TEXT_CHARS`, stripped of
 wire slugs and outlet names by :func:`~newsclf._model.furniture.strip_furniture` when the
@@ -179,7 +180,10 @@ class TextFeatures:
         }
 
     def _prepare(self, texts: Iterable[str]) -> list[str]:
-        """Return ``texts`` as both blocks see them, before lower-casing (see the module docstring)."""
+        """Return ``texts`` as both blocks see them, before lower-casing (see the module docstring).
+
+        Furniture is stripped before lower-casing: its rules are case-sensitive.
+        """
         if self.strip_furniture:
             return [_strip_furniture(text[:MAX_TEXT_CHARS]) for text in texts]
         return [text[:MAX_TEXT_CHARS] for text in texts]
@@ -254,7 +258,7 @@ class TextFeatures:
     # -- pickling -------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, object]:
         # The counter is derived from the vocabularies, and its word cache is per process:
-        # shipping it to a worker (or into a joblib file) would copy up to CACHE_WORDS words.
+        # shipping it to a worker (or into a joblib file) would copy up to CACHE_BYTES of it.
         state = self.__dict__.copy()
         state.pop("_counter", None)
         return state
@@ -286,20 +290,54 @@ class TextFeatures:
         """Return ``(block, term)`` for every feature column, in column order."""
         return [(name, term) for name in BLOCKS for term in self.vocabularies_[name]]
 
+    def _weigh(self, name: str, block: sp.csr_matrix) -> None:
+        """Turn a block's counts into tf x idf, in place (not normalised)."""
+        if self.sublinear_tf:
+            np.log(block.data, out=block.data)
+            block.data += 1.0
+        block.data *= self.idfs_[name][block.indices]  # tf x idf, entry by entry
+
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """Map texts to a CSR matrix of shape ``(n_texts, n_features)``."""
-        # Lower-case once for both blocks, as scikit-learn's default preprocessor does.
-        lowered = [text.lower() for text in self._prepare(texts)]
+        # Lower-cased once for both blocks (the whole batch at once), as scikit-learn's default
+        # preprocessor does.
         blocks = []
-        for name, block in zip(BLOCKS, self._counter.count(lowered)):
+        for name, block in zip(BLOCKS, self._counter.count_texts(self._prepare(texts))):
             if not self.vocabularies_[name]:
                 continue
-            if self.sublinear_tf:
-                np.log(block.data, out=block.data)
-                block.data += 1.0
-            block.data *= self.idfs_[name][block.indices]  # tf x idf, entry by entry
+            block.sort_indices()
+            self._weigh(name, block)
             _normalize_rows(block)
             if name == "char" and self.char_weight != 1.0:
                 block.data *= self.char_weight
             blocks.append(block)
         return sp.hstack(blocks, format="csr", dtype=np.float64)
+
+    def scores(self, texts: Iterable[str], coef_t: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """Return ``transform(texts) @ coef_t + intercept`` without building ``transform(texts)``.
+
+        The prediction path: each block's tf x idf counts are multiplied by the block's rows
+        of ``coef_t`` (shape ``(n_features, n_outputs)``, C-contiguous), then divided by the
+        block's row norms, so nothing is sorted or stacked. The result equals the product up
+        to rounding (the sums run in another order), and each row is computed from its own
+        text alone, so a text scores the same in any batch.
+        """
+        prepared = self._prepare(texts)
+        out = np.zeros((len(prepared), coef_t.shape[1]))
+        start = 0
+        for name, block in zip(BLOCKS, self._counter.count_texts(prepared)):
+            size = len(self.vocabularies_[name])
+            if not size:
+                continue
+            self._weigh(name, block)
+            rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+            norms = np.sqrt(np.bincount(rows, weights=block.data * block.data, minlength=block.shape[0]))
+            norms[norms == 0.0] = 1.0  # an empty row stays empty
+            part = np.asarray(block @ coef_t[start : start + size])
+            if name == "char" and self.char_weight != 1.0:
+                part *= self.char_weight
+            part /= norms[:, None]
+            out += part
+            start += size
+        out += intercept
+        return out
