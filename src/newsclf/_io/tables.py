@@ -20,7 +20,7 @@ from .records import find_column
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LabeledData", "Table", "TableOptions", "read_labeled", "read_table"]
+__all__ = ["LabeledData", "Table", "TableOptions", "read_labeled", "read_mapping", "read_table"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +188,30 @@ def read_labeled(
             f"{text_col!r}, {data.skipped_empty_label} with empty label in column {label_col!r}"
         )
     return data
+
+
+def read_mapping(
+    path: str | os.PathLike[str],
+    columns: tuple[str, str],
+    roles: tuple[str, str],
+    *,
+    empty: str,
+    repeated: str,
+) -> dict[str, str]:
+    """Read a table's key column -> value column pairs (``columns``, stripped) into a dict.
+
+    ``roles`` name the columns in a missing-column error; an empty key raises
+    ``"<file>, line N: <empty>"`` and a key given twice ``"<file>, line N: label 'k' <repeated>"``.
+    """
+    table = read_table(path, TableOptions())
+    key_index = find_column(table.columns, columns[0], table.name, roles[0])
+    value_index = find_column(table.columns, columns[1], table.name, roles[1])
+    out: dict[str, str] = {}
+    for line, row in zip(table.lines, table.rows):
+        key = row[key_index].strip()
+        if not key:
+            raise DataError(f"{table.name}, line {line}: {empty}")
+        if key in out:
+            raise DataError(f"{table.name}, line {line}: label {key!r} {repeated}")
+        out[key] = row[value_index].strip()
+    return out

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .._errors import DataError
-from .._io.records import find_column
-from .._io.tables import TableOptions, read_table
+from .._io.tables import read_mapping
 
 __all__ = ["fold_probabilities", "map_labels", "read_label_map"]
 
@@ -41,18 +40,9 @@ def read_label_map(value: str | os.PathLike[str]) -> dict[str, str]:
             return _checked_json(path.read_text(encoding="utf-8"), text)
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"{text}: cannot read the label map ({exc})") from None
-    table = read_table(path, TableOptions())
-    source = find_column(table.columns, "from", table.name, "'from'")
-    target = find_column(table.columns, "to", table.name, "'to'")
-    out: dict[str, str] = {}
-    for line, row in zip(table.lines, table.rows):
-        key = row[source].strip()
-        if not key:
-            raise DataError(f"{table.name}, line {line}: empty 'from' label")
-        if key in out:
-            raise DataError(f"{table.name}, line {line}: label {key!r} is mapped twice")
-        out[key] = row[target].strip()
-    return out
+    return read_mapping(
+        path, ("from", "to"), ("'from'", "'to'"), empty="empty 'from' label", repeated="is mapped twice"
+    )
 
 
 def _checked_json(text: str, where: str) -> dict[str, str]:

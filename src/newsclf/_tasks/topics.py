@@ -6,8 +6,7 @@ import os
 from collections.abc import Mapping
 
 from .._errors import DataError
-from .._io.records import find_column
-from .._io.tables import TableOptions, read_table
+from .._io.tables import read_mapping
 from .._model.classifier import NewsClassifier
 from .._model.loading import resolve_model
 
@@ -36,18 +35,13 @@ def topics(model: NewsClassifier | str | os.PathLike[str] | None = None) -> dict
 
 def read_descriptions(path: str | os.PathLike[str]) -> dict[str, str]:
     """Read a CSV/TSV file with ``label`` and ``description`` columns into a dict."""
-    table = read_table(path, TableOptions())
-    label = find_column(table.columns, "label", table.name, "label")
-    description = find_column(table.columns, "description", table.name, "description")
-    out: dict[str, str] = {}
-    for line, row in zip(table.lines, table.rows):
-        key = row[label].strip()
-        if not key:
-            raise DataError(f"{table.name}, line {line}: empty label")
-        if key in out:
-            raise DataError(f"{table.name}, line {line}: label {key!r} is described twice")
-        out[key] = row[description].strip()
-    return out
+    return read_mapping(
+        path,
+        ("label", "description"),
+        ("label", "description"),
+        empty="empty label",
+        repeated="is described twice",
+    )
 
 
 def set_descriptions(model: NewsClassifier, descriptions: Mapping[str, str]) -> None:
