@@ -235,6 +235,28 @@ def test_save_rejects_unfitted_and_unknown_format(tiny_model, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_float32_coefficients_halve_them_and_load_as_the_rounded_values(tiny_model, tmp_path):
+    path = tiny_model.save(tmp_path / "small.newsclf", coef_dtype="float32")
+    with zipfile.ZipFile(path) as archive:
+        stored = np.load(archive.open("arrays/coef.npy"), allow_pickle=False)
+        header = json.loads(archive.read("format.json"))
+    assert stored.dtype == np.float32 and stored.nbytes * 2 == tiny_model.coef_.nbytes
+    assert header["version"] <= FORMAT_VERSION  # every reader takes a float32 array: no new version
+    loaded = load_model(path)
+    assert loaded.coef_.dtype == np.float64
+    assert np.array_equal(loaded.coef_, tiny_model.coef_.astype(np.float32).astype(np.float64))
+    assert not np.array_equal(loaded.coef_, tiny_model.coef_)  # really rounded
+    assert np.allclose(loaded.predict_proba(PROBES), tiny_model.predict_proba(PROBES), atol=1e-5)
+
+
+def test_save_rejects_an_unknown_or_misplaced_coef_dtype(tiny_model, tmp_path):
+    with pytest.raises(ValueError, match="unknown coef_dtype 'float16'"):
+        tiny_model.save(tmp_path / "x.newsclf", coef_dtype="float16")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'newsclf' format only"):
+        tiny_model.save(tmp_path / "x.joblib", format="joblib", coef_dtype="float32")
+    assert not list(tmp_path.iterdir())
+
+
 def test_atomic_write_leaves_destination_untouched_on_failure(tmp_path):
     target = tmp_path / "out.bin"
     target.write_bytes(b"previous")

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -171,6 +172,22 @@ def test_train_evaluate_info_round_trip(cli, write, corpus, tmp_path):
     assert card["split"]["seed"] == 3 and card["metrics"]["held_out"]["macro_f1"] > 0.9
     text = cli("info", model).stdout
     assert "labels (3)" in text and "held-out metrics" in text
+
+
+def test_train_can_store_float32_coefficients(cli, write, corpus, tmp_path):
+    data = write("labeled.csv", corpus.to_csv(index=False))
+    base = ["train", data, "--text-col", "text", "--label-col", "label"]
+    cli(*base, "-o", tmp_path / "wide.newsclf")
+    cli(*base, "-o", tmp_path / "half.newsclf", "--coef-dtype", "float32")
+    wide, half = (
+        zipfile.ZipFile(tmp_path / n).getinfo("arrays/coef.npy") for n in ("wide.newsclf", "half.newsclf")
+    )
+    assert half.file_size < 0.51 * wide.file_size
+    refused = cli(
+        *base, "-o", tmp_path / "m.joblib", "--save-format", "joblib", "--coef-dtype", "float32", check=False
+    )
+    assert refused.returncode == 2 and "applies to --save-format newsclf only" in refused.stderr
+    assert not (tmp_path / "m.joblib").exists()
 
 
 def test_info_on_bundled_model(cli):

@@ -70,7 +70,13 @@ def collect_v3(work: Path) -> pd.DataFrame:
         refs = items[items.batch == batch].set_index("line")
         frame = frame.join(refs[["set", "source", "key"]], on="line")
         parts.append(frame.assign(annotator=who)[["set", "source", "key", "topic", "annotator"]])
-    labels = pd.concat(parts, ignore_index=True)
+    # The work directory does not outlive a machine: keep every judgment committed before and
+    # add (or, for the same item and annotator, replace with) those found in it.
+    committed = OUT / "labels-v3.csv"
+    if committed.exists():
+        parts.insert(0, pd.read_csv(committed, dtype=str, keep_default_na=False))
+    labels = pd.concat(parts, ignore_index=True)[["source", "key", "topic", "set", "annotator"]]
+    labels = labels.drop_duplicates(subset=["set", "source", "key", "annotator"], keep="last")
     return labels.sort_values(["set", "source", "key", "annotator"], kind="stable")
 
 
@@ -96,9 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         labels.to_csv(OUT / "labels-v3.csv", index=False, lineterminator="\n")
         print(labels.groupby(["set", "annotator"]).size().to_string())
         print(f"{len(labels)} judgments -> {OUT / 'labels-v3.csv'}")
-        written = collect_written((args.work or ROOT.parent / "annotation-v3") / "written-v3")
-        written.to_csv(OUT / "written-v3.csv", index=False, lineterminator="\n")
-        print(f"{len(written)} written headlines -> {OUT / 'written-v3.csv'}")
+        folder = (args.work or ROOT.parent / "annotation-v3") / "written-v3"
+        if folder.is_dir():  # else the committed written-v3.csv stands
+            written = collect_written(folder)
+            written.to_csv(OUT / "written-v3.csv", index=False, lineterminator="\n")
+            print(f"{len(written)} written headlines -> {OUT / 'written-v3.csv'}")
         return 0
     args.work = args.work or ROOT.parent / "annotation-work"
     items = pd.read_csv(args.work / "items.csv", dtype=str).set_index("id")

@@ -415,6 +415,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="newsclf (default: safe, never unpickles) or joblib (whole scikit-learn object; "
         "trusted use only)",
     )
+    p.add_argument(
+        "--coef-dtype",
+        choices=("float64", "float32"),
+        default="float64",
+        help="how the newsclf format stores the coefficients (default: float64); float32 halves "
+        "the file and the labels barely move (see docs/benchmarks.md)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_report(p)
 
@@ -596,7 +603,7 @@ def _run_train(args: argparse.Namespace) -> int:
     for warning in caught:
         print(f"newsclf train: warning: {warning.message}", file=sys.stderr)
     seconds = time.perf_counter() - started
-    path = result.model.save(args.output, format=args.save_format)
+    path = result.model.save(args.output, format=args.save_format, coef_dtype=args.coef_dtype)
     report_path = None
     if args.report is not None and result.report is not None:
         title = f"Held-out evaluation of {args.output}: {args.test_size:g} of {args.data}, seed {args.seed}"
@@ -746,6 +753,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
         parser.error("--date-col needs --summary REPORT")
     if args.command == "train" and args.refit and args.test_size == 0:
         parser.error("--refit needs a held-out split to report on; --test-size 0 already fits on every row")
+    if args.command == "train" and args.save_format == "joblib" and args.coef_dtype != "float64":
+        parser.error("--coef-dtype float32 applies to --save-format newsclf only")
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -427,14 +427,22 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         ]
 
     # -- persistence ----------------------------------------------------------------------
-    def save(self, path: str | os.PathLike[str], *, format: Literal["newsclf", "joblib"] = "newsclf") -> Path:
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        format: Literal["newsclf", "joblib"] = "newsclf",
+        coef_dtype: Literal["float64", "float32"] = "float64",
+    ) -> Path:
         """Write the model to exactly ``path``, atomically; return the path.
 
         The default ``"newsclf"`` format holds only arrays and JSON and never unpickles on
         load. ``"joblib"`` pickles the whole estimator: load such files only from sources
-        you trust (``load_model(path, allow_pickle=True)``).
+        you trust (``load_model(path, allow_pickle=True)``). ``coef_dtype="float32"`` halves
+        the file's coefficients; the loaded model predicts from the rounded values (with the
+        bundled model, no top label of 1M real headlines changed: docs/benchmarks.md).
         """
-        return save_model(self, path, format=format)
+        return save_model(self, path, format=format, coef_dtype=coef_dtype)
 
 
 class _TemperatureChild:

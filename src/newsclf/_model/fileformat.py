@@ -9,7 +9,9 @@ A ``.newsclf`` file is a ZIP archive of JSON documents and ``.npy`` arrays:
   feature settings, :data:`~newsclf._model.features.FEATURE_PARAMS`, which repeat those
   hyperparameters and must agree with them), ``classes`` (the labels) and ``blocks``
 * ``vocab/<block>.json`` -- each feature block's terms, in column order
-* ``arrays/*.npy``    -- idf vectors, coefficients and intercepts (loaded with allow_pickle=False)
+* ``arrays/*.npy``    -- idf vectors, coefficients and intercepts (loaded with allow_pickle=False);
+  float64, or float32 coefficients when saved with ``coef_dtype="float32"`` (read as float64:
+  every version reads either, so this needs no new format version)
 * ``checksums.json``  -- sha256 of every member but itself (catches accidental damage, not edits)
 
 Versions. Version 1 is the original layout. Version 2 adds one setting, ``strip_furniture``
@@ -117,7 +119,7 @@ def _versioned(params: dict[str, Any], settings: dict[str, Any]) -> int:
     return version
 
 
-def _members(model: FittedModel) -> dict[str, bytes]:
+def _members(model: FittedModel, coef_dtype: str = "float64") -> dict[str, bytes]:
     features: TextFeatures = model.features_
     params = params_to_json(model.get_params())
     settings = features.settings()
@@ -133,7 +135,7 @@ def _members(model: FittedModel) -> dict[str, bytes]:
                 "blocks": list(BLOCKS),
             }
         ),
-        "arrays/coef.npy": _npy_bytes(model.coef_),
+        "arrays/coef.npy": _npy_bytes(model.coef_.astype(coef_dtype, copy=False)),
         "arrays/intercept.npy": _npy_bytes(model.intercept_),
     }
     for block in BLOCKS:
@@ -165,19 +167,29 @@ def _check_saveable(model: FittedModel) -> None:
             )
 
 
-def save_model(model: FittedModel, path: str | os.PathLike[str], *, format: str = "newsclf") -> Path:
+def save_model(
+    model: FittedModel, path: str | os.PathLike[str], *, format: str = "newsclf", coef_dtype: str = "float64"
+) -> Path:
     """Write ``model`` to exactly ``path`` (atomically) in the given format; return the path.
+
+    ``coef_dtype="float32"`` stores the coefficients (most of the file) at half the size. They
+    are read back as float64, so a loaded model predicts from the rounded values; the
+    benchmark ``benchmarks/float32.py`` measures how often that changes a label.
 
     Raises
     ------
     ValueError
-        The model is not fitted, the format is unknown, or (``"newsclf"``) a hyperparameter
-        is not allowed or was changed after ``fit``: nothing is written.
+        The model is not fitted, the format or ``coef_dtype`` is unknown, or (``"newsclf"``) a
+        hyperparameter is not allowed or was changed after ``fit``: nothing is written.
     """
     if not hasattr(model, "coef_"):
         raise ValueError("cannot save an unfitted model: call fit() first")
     if format not in ("newsclf", "joblib"):
         raise ValueError(f"unknown format {format!r}; use 'newsclf' or 'joblib'")
+    if coef_dtype not in ("float64", "float32"):
+        raise ValueError(f"unknown coef_dtype {coef_dtype!r}; use 'float64' or 'float32'")
+    if format == "joblib" and coef_dtype != "float64":
+        raise ValueError("coef_dtype='float32' applies to the 'newsclf' format only")
     if format == "newsclf":
         _check_saveable(model)
     path = Path(path)
@@ -187,7 +199,7 @@ def save_model(model: FittedModel, path: str | os.PathLike[str], *, format: str 
         with atomic_write(path) as handle:
             joblib.dump(model, handle)
         return path
-    members = _members(model)
+    members = _members(model, coef_dtype)
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
     with atomic_write(path) as handle, zipfile.ZipFile(handle, "w") as archive:
         for name, data in {**members, "checksums.json": _json_bytes(checksums)}.items():
