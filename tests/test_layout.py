@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import newsclf
 
 PACKAGE = Path(newsclf.__file__).parent
@@ -95,4 +97,28 @@ def test_import_is_lean() -> None:
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "newsclf.classify('Brent crude climbs as OPEC+ extends output cuts')",
+        "newsclf.topics()",
+        "cli.main(['classify', 'Brent crude climbs'])",
+        "cli.main(['tag', sys.argv[1], '-o', sys.argv[2], '--quiet'])",
+        "cli.main(['info'])",
+    ],
+)
+def test_predicting_imports_neither_scikit_learn_nor_pandas(call: str, tmp_path: Path) -> None:
+    # Prediction runs on numpy and scipy.sparse: a model loaded for it is a lean Predictor.
+    (tmp_path / "in.txt").write_text("Brent crude climbs\nArsenal sign a midfielder\n", "utf-8")
+    code = (
+        "import sys, contextlib, io, newsclf, newsclf._cli as cli\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    {call}\n"
+        "heavy = ('sklearn', 'pandas', 'scipy.optimize', 'matplotlib')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    args = [sys.executable, "-c", code, str(tmp_path / "in.txt"), str(tmp_path / "out.csv")]
+    out = subprocess.run(args, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

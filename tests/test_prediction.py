@@ -130,8 +130,8 @@ def test_a_model_path_is_loaded_once_while_its_file_is_unchanged(tiny_model, tmp
 
     path = tiny_model.save(tmp_path / "m.newsclf")
     reads = []
-    real = loading._load_file
-    monkeypatch.setattr(loading, "_load_file", lambda p, **kw: reads.append(p) or real(p, **kw))
+    real = loading._read_predictor
+    monkeypatch.setattr(loading, "_read_predictor", lambda p: reads.append(p) or real(p))
     loading.clear_cache()
     first = [classify("Striker wins cup", model=path) for _ in range(5)]
     assert len(reads) == 1 and len({p.label for p in first}) == 1

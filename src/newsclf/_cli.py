@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import NewsclfError
 
 if TYPE_CHECKING:
+    from ._model.predictor import LinearTopics
     from ._tasks.evaluate import EvaluationReport
 
 __all__ = ["main"]
@@ -456,12 +457,20 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def _prediction_model(args: argparse.Namespace) -> LinearTopics:
+    """Load ``--model`` for predicting: lean, unless ``--allow-pickle`` asks for a joblib file."""
+    from ._model.loading import load_model, load_predictor
+
+    if args.allow_pickle:
+        return load_model(args.model, allow_pickle=True)
+    return load_predictor(args.model)  # no scikit-learn, no pandas: a faster start
+
+
 def _run_classify(args: argparse.Namespace) -> int:
-    from ._model.loading import load_model
     from ._tasks.classify import classify
 
     texts = _texts_or_stdin(args.texts)
-    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    model = _prediction_model(args)
     predictions = classify(texts, top_k=args.top_k, min_score=args.min_score, model=model)
     if args.json:  # JSON lines: one object per headline, as `tag --format jsonl` writes
         for text, pred in zip(texts, predictions):
@@ -514,10 +523,9 @@ def _texts_or_stdin(texts: list[str]) -> list[str]:
 
 
 def _run_tag(args: argparse.Namespace) -> int:
-    from ._model.loading import load_model
     from ._tasks.tag import tag_file
 
-    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    model = _prediction_model(args)
     summary = tag_file(
         args.input,
         args.output,
@@ -670,9 +678,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    from ._model.loading import DEFAULT_MODEL_NAME, bundled_model_path, load_model
+    from ._model.loading import DEFAULT_MODEL_NAME, bundled_model_path
 
-    model = load_model(args.model, allow_pickle=args.allow_pickle)
+    model = _prediction_model(args)
     card = dict(model.card_)
     bundled = args.model is None or (args.model == DEFAULT_MODEL_NAME and not os.path.exists(args.model))
     card["path"] = str(bundled_model_path() if bundled else args.model)

@@ -35,6 +35,7 @@ from typing import Any
 from ._errors import MissingDependencyError
 from ._model.classifier import NewsClassifier
 from ._model.loading import resolve_model
+from ._model.predictor import LinearTopics
 from ._tasks.classify import MinScore
 from ._tasks.frame import tag_frame
 
@@ -51,7 +52,7 @@ def tag(
     ddf: dd.DataFrame,
     column: str,
     *,
-    model: NewsClassifier | str | os.PathLike[str] | None = None,
+    model: LinearTopics | str | os.PathLike[str] | None = None,
     top_k: int | None = None,
     min_score: MinScore = None,
 ) -> dd.DataFrame:
@@ -116,7 +117,7 @@ def tag(
     )
 
 
-def _ship(clf: NewsClassifier) -> Any:
+def _ship(clf: LinearTopics) -> Any:
     """Return what stands for ``clf`` in the task graph: data each worker receives once."""
     client = _current_client()
     # (A cluster without workers yet, say one that scales from zero: scatter would wait for one.)
@@ -134,7 +135,7 @@ class _Shipped:
     model, which each process rebuilds once: later tasks with the same model reuse it.
     """
 
-    def __init__(self, clf: NewsClassifier, token: str | None = None) -> None:
+    def __init__(self, clf: LinearTopics, token: str | None = None) -> None:
         self.clf = clf
         self.token = token or uuid.uuid4().hex
 
@@ -147,7 +148,7 @@ class _Shipped:
 
 
 #: Models rebuilt in this process, by token, the most recent last: a few, not every one seen.
-_received: OrderedDict[str, NewsClassifier] = OrderedDict()
+_received: OrderedDict[str, LinearTopics] = OrderedDict()
 _received_lock = threading.Lock()
 _RECEIVED_KEPT = 2
 
@@ -181,7 +182,7 @@ def _current_client() -> Any:
 def _tag_partition(
     part: Any,
     column: str,
-    model: NewsClassifier | _Shipped | None,
+    model: LinearTopics | _Shipped | None,
     top_k: int | None,
     min_score: MinScore,
 ) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,7 +41,7 @@ def _created_at() -> str:
 
 def fit_card(
     params: Mapping[str, Any],
-    classes: Sequence[object],
+    classes: Iterable[object],
     n_features: int,
     texts: Sequence[str],
     labels: Collection[Any],
@@ -52,7 +52,7 @@ def fit_card(
     ----------
     params : mapping
         The model's hyperparameters (``get_params()``).
-    classes : sequence
+    classes : iterable
         Its labels, in ``classes_`` order.
     n_features : int
         Width of its feature space.

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
-from scipy.special import expit, log_expit, log_softmax, softmax
+from scipy.special import log_expit, log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import train_test_split
@@ -26,6 +25,7 @@ from .card import fit_card
 from .features import FEATURE_PARAMS, LEGACY_SETTINGS, TextFeatures
 from .fileformat import save_model
 from .params import check_params
+from .predictor import LinearTopics, as_texts, one_column, read_only
 
 __all__ = ["Contribution", "NewsClassifier"]
 
@@ -37,62 +37,6 @@ class Contribution:
     term: str
     kind: Literal["word", "char"]
     weight: float
-
-
-def _one_column(X: Any, *, where: str, what: str = "texts") -> Any:
-    """Return 1-d input as it is and the one column of 2-d input (a DataFrame, an array).
-
-    A ``ColumnTransformer`` given ``["headline"]`` passes a one-column DataFrame, and arrays
-    of shape ``(n, 1)`` are common: iterating those would yield the column name, or rows.
-    Any other 2-d input is refused: which column holds the ``what`` is the caller's choice.
-    """
-    if sp.issparse(X):
-        raise TypeError(f"{where} is a sparse matrix; NewsClassifier takes {what}, not numeric features")
-    if hasattr(X, "__array__") and not hasattr(X, "__iter__"):  # an array-like that only converts
-        X = np.asarray(X)
-    shape = getattr(X, "shape", None)
-    if not isinstance(shape, tuple) or len(shape) == 1:
-        return X
-    if len(shape) == 0:
-        raise TypeError(f"{where} must be an iterable of {what}, not a 0-d {type(X).__name__}")
-    if len(shape) > 2:
-        raise ValueError(f"{where} has {len(shape)} dimensions {shape}; pass one column of {what}")
-    if shape[1] != 1:
-        columns = getattr(X, "columns", None)
-        columns = [] if columns is None else list(columns)
-        named = f" ({', '.join(map(repr, columns[:5]))}{', ...' if len(columns) > 5 else ''})"
-        example = " (e.g. df['headline'], or ['headline'] in a ColumnTransformer)" if what == "texts" else ""
-        raise ValueError(
-            f"{where} has {shape[1]} columns{named if columns else ''}; NewsClassifier takes one "
-            f"column of {what}: pass that column alone{example}"
-        )
-    if hasattr(X, "iloc"):  # pandas
-        return X.iloc[:, 0]
-    return np.asarray(X)[:, 0]
-
-
-def as_texts(X: Iterable[str], *, where: str = "X") -> list[str]:
-    """Return ``X`` as a list of str, checking every item.
-
-    ``X`` is an iterable of str (a list, a pandas Series, a 1-d array) or 2-d input with
-    exactly one column (a one-column DataFrame, an array of shape ``(n, 1)``), whose column
-    is taken. A single string, other 2-d input and non-string items are refused.
-    """
-    if isinstance(X, (str, bytes)):
-        raise TypeError(f"{where} must be an iterable of strings, not a single {type(X).__name__}")
-    texts = list(_one_column(X, where=where))
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"{where}[{i}] is {type(text).__name__}, not str")
-    return texts
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    # Learned arrays are frozen: predictions cache a transposed copy of coef_, which an
-    # in-place edit would silently leave stale. Assign a new array to change a model.
-    out = np.array(array, dtype=np.float64)
-    out.setflags(write=False)
-    return out
 
 
 def _as_labels(y: Iterable[object]) -> np.ndarray:
@@ -108,7 +52,7 @@ def _as_labels(y: Iterable[object]) -> np.ndarray:
             DataConversionWarning,
             stacklevel=3,
         )
-    values = list(_one_column(y, where="y", what="labels"))
+    values = list(one_column(y, where="y", what="labels"))
     if values and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
         return np.asarray(values, dtype=np.int64)
     return np.asarray([str(v) for v in values])
@@ -158,7 +102,7 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     return float(np.exp(found.x))
 
 
-class NewsClassifier(ClassifierMixin, BaseEstimator):
+class NewsClassifier(LinearTopics, ClassifierMixin, BaseEstimator):
     """Headline topic classifier: word + character n-gram TF-IDF into a linear SVM.
 
     A scikit-learn estimator: ``fit`` returns self, learned state ends in ``_``, and
@@ -288,8 +232,8 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         linear, self.temperature_ = self._fit_linear_and_temperature(X, labels)
         self.features_ = features
         self.classes_ = linear.classes_
-        self.coef_ = _read_only(linear.coef_ / self.temperature_)
-        self.intercept_ = _read_only(np.atleast_1d(linear.intercept_) / self.temperature_)
+        self.coef_ = read_only(linear.coef_ / self.temperature_)
+        self.intercept_ = read_only(np.atleast_1d(linear.intercept_) / self.temperature_)
         self._coef_t()  # built now, so predicting leaves the estimator's __dict__ unchanged
         self.n_iter_ = int(np.max(linear.n_iter_))
         self.card_ = fit_card(self.get_params(), self.classes_, features.n_features, texts, labels)
@@ -357,12 +301,9 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         scores = _scores(X_held, linear.coef_, np.atleast_1d(linear.intercept_))
         return fit_temperature(scores, y_held)
 
-    # -- predicting -----------------------------------------------------------------------
-    def decision_function(self, X: Iterable[str]) -> np.ndarray:
-        """Return the linear scores, shape ``(n, n_classes)`` (``(n,)`` for two labels)."""
+    # -- predicting (decision_function, predict_proba, predict: LinearTopics) -------------
+    def _check_fitted(self) -> None:
         check_is_fitted(self, "coef_")
-        scores = self.features_.scores(as_texts(X), self._coef_t(), self.intercept_)
-        return scores.ravel() if scores.shape[1] == 1 else scores
 
     def __getstate__(self) -> dict[str, Any]:
         # A copy: object.__getstate__ returns the live __dict__, which pop() would change.
@@ -375,29 +316,6 @@ class NewsClassifier(ClassifierMixin, BaseEstimator):
         super().__setstate__({**LEGACY_SETTINGS, **state})
         if "coef_" in state:
             self._coef_t()
-
-    def _coef_t(self) -> np.ndarray:
-        # sparse @ dense wants a C-ordered right operand; coef_.T is not, and scipy would copy
-        # all of it on every call. Keep one contiguous copy per coefficient array, built when
-        # coef_ is set by fit, load or unpickling (and here again if coef_ is replaced).
-        cached = getattr(self, "_coef_t_cache", None)
-        if cached is None or cached[0] is not self.coef_:
-            cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
-            self._coef_t_cache = cached
-        return cached[1]
-
-    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
-        """Return class probabilities, shape ``(n, n_classes)``, columns in ``classes_`` order."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            positive = expit(scores)
-            return np.column_stack([1.0 - positive, positive])
-        return softmax(scores, axis=1)
-
-    def predict(self, X: Iterable[str]) -> np.ndarray:
-        """Return the most probable label of each text."""
-        proba = self.predict_proba(X)  # first: raises NotFittedError before classes_ is read
-        return self.classes_[np.argmax(proba, axis=1)]
 
     def explain(self, text: str, n: int = 10, *, label: str | None = None) -> list[Contribution]:
         """Return the ``n`` terms of ``text`` that pushed hardest towards ``label``.
@@ -519,8 +437,8 @@ def new_from_state(
     model = NewsClassifier(**params)
     model.features_ = features
     model.classes_ = np.asarray(list(classes))
-    model.coef_ = _read_only(coef)
-    model.intercept_ = _read_only(intercept)
+    model.coef_ = read_only(coef)
+    model.intercept_ = read_only(intercept)
     model._coef_t()
     model.card_ = card
     temperature = card.get("score_temperature", 1.0)  # informational: already in coef_

@@ -22,7 +22,6 @@ from typing import Final
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .furniture import strip_furniture as _strip_furniture
 from .ngrams import NgramCounter, char_document_frequencies
@@ -192,6 +191,9 @@ class TextFeatures:
     def fit(self, texts: Sequence[str]) -> TextFeatures:
         """Learn each block's vocabulary and idf from ``texts``; return self."""
         texts = self._prepare(texts)
+        # Only fitting needs scikit-learn: loading and predicting stay on numpy and scipy.sparse.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vocabularies: dict[str, list[str]] = {}
         idfs: dict[str, np.ndarray] = {}
         vocabularies["char"], idfs["char"] = self._fit_char_block(texts)

@@ -34,12 +34,24 @@ from typing import Any, Final
 
 import numpy as np
 
-try:  # scikit-learn >= 1.2: a ValueError and a TypeError, as its own estimators raise
-    from sklearn.utils._param_validation import InvalidParameterError
-except ImportError:  # pragma: no cover - only if scikit-learn moves its private module
 
-    class InvalidParameterError(ValueError, TypeError):  # type: ignore[no-redef]
-        """A parameter of an estimator does not have a valid type or value."""
+def _invalid_parameter_error() -> type[Exception]:
+    # Imported when first needed: loading a model checks its parameters with is_valid and must
+    # not pull in scikit-learn (about 0.9 s) just for an exception class.
+    try:  # scikit-learn >= 1.2: a ValueError and a TypeError, as its own estimators raise
+        from sklearn.utils._param_validation import InvalidParameterError
+    except ImportError:  # pragma: no cover - only if scikit-learn moves its private module
+
+        class InvalidParameterError(ValueError, TypeError):  # type: ignore[no-redef]
+            """A parameter of an estimator does not have a valid type or value."""
+
+    return InvalidParameterError
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: InvalidParameterError, resolved on first use
+    if name == "InvalidParameterError":
+        return _invalid_parameter_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -49,7 +61,6 @@ __all__ = [
     "MAX_SEED",
     "NGRAM_RANGES",
     "PARAMETER_RULES",
-    "InvalidParameterError",
     "Rule",
     "check_params",
     "is_valid",
@@ -203,7 +214,7 @@ def check_params(params: Mapping[str, object], caller: str = "NewsClassifier") -
     for name, value in params.items():
         rule = PARAMETER_RULES.get(name)
         if rule is not None and not rule.test(value):
-            raise InvalidParameterError(
+            raise _invalid_parameter_error()(
                 f"The {name!r} parameter of {caller} must be {rule.allowed}. Got {value!r} instead."
             )
 

@@ -13,9 +13,9 @@ from typing import Any, overload
 import numpy as np
 
 from .._errors import DataError
-from .._model.classifier import NewsClassifier, as_texts
 from .._model.features import MAX_TEXT_CHARS, WORD_TOKEN_PATTERN
 from .._model.loading import bundled_model_path, load_model, resolve_model
+from .._model.predictor import LinearTopics, as_texts
 
 __all__ = [
     "BATCH_SIZE",
@@ -209,7 +209,7 @@ class _Coverage:
 _coverage: weakref.WeakKeyDictionary[Any, _Coverage | None] = weakref.WeakKeyDictionary()
 
 
-def _model_coverage(clf: NewsClassifier) -> _Coverage | None:
+def _model_coverage(clf: LinearTopics) -> _Coverage | None:
     features = getattr(clf, "features_", None)
     vocabularies = getattr(features, "vocabularies_", None)
     if features is None or not isinstance(vocabularies, dict):
@@ -225,7 +225,7 @@ def _model_coverage(clf: NewsClassifier) -> _Coverage | None:
     return found
 
 
-def no_signal(clf: NewsClassifier, texts: Sequence[str]) -> np.ndarray | None:
+def no_signal(clf: LinearTopics, texts: Sequence[str]) -> np.ndarray | None:
     """Return which texts the model's vocabulary barely covers, or None if it cannot tell.
 
     A text has no signal when fewer than :data:`MIN_KNOWN_WORDS` of its words (word tokens,
@@ -240,7 +240,7 @@ def no_signal(clf: NewsClassifier, texts: Sequence[str]) -> np.ndarray | None:
     return None if coverage is None else coverage.weak(texts)
 
 
-def score_texts(clf: NewsClassifier, texts: list[str], top_k: int | None = None) -> Scores:
+def score_texts(clf: LinearTopics, texts: list[str], top_k: int | None = None) -> Scores:
     """Predict a batch of non-empty texts, keeping only the best label (and the top ``k``).
 
     Texts without signal (:func:`no_signal`) are scored too, and marked in ``weak``.
@@ -333,7 +333,7 @@ def classify(  # type: ignore[overload-overlap]
     *,
     top_k: int | None = ...,
     min_score: MinScore = ...,
-    model: NewsClassifier | str | os.PathLike[str] | None = ...,
+    model: LinearTopics | str | os.PathLike[str] | None = ...,
 ) -> Prediction: ...
 @overload
 def classify(
@@ -341,14 +341,14 @@ def classify(
     *,
     top_k: int | None = ...,
     min_score: MinScore = ...,
-    model: NewsClassifier | str | os.PathLike[str] | None = ...,
+    model: LinearTopics | str | os.PathLike[str] | None = ...,
 ) -> list[Prediction]: ...
 def classify(
     text_or_texts: str | Iterable[str],
     *,
     top_k: int | None = None,
     min_score: MinScore = None,
-    model: NewsClassifier | str | os.PathLike[str] | None = None,
+    model: LinearTopics | str | os.PathLike[str] | None = None,
 ) -> Prediction | list[Prediction]:
     """Tag one headline or many with their topic.
 
@@ -415,7 +415,7 @@ EMPTY = Prediction(label="", score=0.0, status="empty")
 
 
 def predict_texts(
-    clf: NewsClassifier, texts: list[str], top_k: int | None, min_score: MinScore = None
+    clf: LinearTopics, texts: list[str], top_k: int | None, min_score: MinScore = None
 ) -> list[Prediction | None]:
     """Predict every text in one batch; ``None`` for an empty or whitespace-only one."""
     out: list[Prediction | None] = [None] * len(texts)

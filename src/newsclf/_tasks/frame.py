@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .._deprecations import UNSET, renamed
 from .._errors import DataError
 from .._io.records import Status, output_names
-from .._model.classifier import NewsClassifier
+from .._model.predictor import LinearTopics
 from .classify import BATCH_SIZE, MinScore, check_min_score, check_top_k, resolve_model, thresholds
 from .parallel import resolve_jobs, score_batches
 from .tag import tag_columns
@@ -45,7 +45,7 @@ def tag_frame(
     df: pd.DataFrame,
     column: str,
     *,
-    model: NewsClassifier | str | os.PathLike[str] | None = None,
+    model: LinearTopics | str | os.PathLike[str] | None = None,
     top_k: int | None = None,
     min_score: MinScore = None,
     n_jobs: int | None = 1,

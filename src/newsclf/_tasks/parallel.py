@@ -28,7 +28,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 from .._errors import NewsclfError
-from .._model.classifier import NewsClassifier
+from .._model.predictor import LinearTopics
 from .classify import Scores, score_texts
 
 __all__ = ["WorkerError", "resolve_jobs", "score_batches"]
@@ -55,7 +55,7 @@ def resolve_jobs(jobs: int | None) -> int:
 
 
 def score_batches(
-    clf: NewsClassifier,
+    clf: LinearTopics,
     batches: Iterable[B],
     texts_of: Callable[[B], list[str]],
     *,
@@ -111,7 +111,7 @@ def _context() -> Any:
 class _Pool:
     """A process pool whose workers hold the model; shut down (and waited for) on exit."""
 
-    def __init__(self, clf: NewsClassifier, top_k: int | None, jobs: int) -> None:
+    def __init__(self, clf: LinearTopics, top_k: int | None, jobs: int) -> None:
         context = _context()
         self._executor = ProcessPoolExecutor(
             max_workers=jobs,
@@ -163,10 +163,10 @@ class _Pool:
 
 
 # -- in the worker processes ------------------------------------------------------------------
-_worker: tuple[NewsClassifier, int | None] | None = None
+_worker: tuple[LinearTopics, int | None] | None = None
 
 
-def _start_worker(clf: NewsClassifier, top_k: int | None, parent: int) -> None:
+def _start_worker(clf: LinearTopics, top_k: int | None, parent: int) -> None:
     global _worker
     _worker = (clf, top_k)
     # Ctrl-C reaches the whole process group: the main process alone handles it, by shutting

@@ -24,7 +24,7 @@ from .._io.formats import output_format as pick_format
 from .._io.readers import open_reader
 from .._io.records import OUTPUT_COLUMNS, Chunk, Status, Tagged, output_names
 from .._io.writers import check_separator, open_writer
-from .._model.classifier import NewsClassifier
+from .._model.predictor import LinearTopics
 from .classify import (
     BATCH_SIZE,
     MinScore,
@@ -164,7 +164,7 @@ def tag_file(
     output: str | os.PathLike[str] | None = None,
     *,
     text_col: str | None = None,
-    model: NewsClassifier | str | os.PathLike[str] | None = None,
+    model: LinearTopics | str | os.PathLike[str] | None = None,
     input_format: str | None = None,
     output_format: str | None = None,
     sep: str | None = None,

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .._errors import DataError
 from .._io.tables import read_mapping
-from .._model.classifier import NewsClassifier
 from .._model.loading import resolve_model
+from .._model.predictor import LinearTopics
+
+if TYPE_CHECKING:
+    from .._model.classifier import NewsClassifier
 
 __all__ = ["read_descriptions", "set_descriptions", "topics"]
 
 
-def topics(model: NewsClassifier | str | os.PathLike[str] | None = None) -> dict[str, str]:
+def topics(model: LinearTopics | str | os.PathLike[str] | None = None) -> dict[str, str]:
     """Return the topics a model tags with, each with its one-line description.
 
     Parameters
