@@ -435,12 +435,7 @@ def new_from_state(
 ) -> NewsClassifier:
     """Build a fitted classifier from stored state (used by the artifact loader)."""
     model = NewsClassifier(**params)
-    model.features_ = features
-    model.classes_ = np.asarray(list(classes))
-    model.coef_ = read_only(coef)
-    model.intercept_ = read_only(intercept)
-    model._coef_t()
-    model.card_ = card
+    model._set_fitted(features, classes, coef, intercept, card)
     temperature = card.get("score_temperature", 1.0)  # informational: already in coef_
     model.temperature_ = float(temperature) if isinstance(temperature, (int, float)) else 1.0
     return model

@@ -96,6 +96,22 @@ class LinearTopics:
     def _check_fitted(self) -> None:
         """Raise if the model is not fitted (a loaded :class:`Predictor` always is)."""
 
+    def _set_fitted(
+        self,
+        features: TextFeatures,
+        classes: Iterable[object],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        card: dict[str, Any],
+    ) -> None:
+        """Take stored state: the features, labels, learned arrays (frozen) and the card."""
+        self.features_ = features
+        self.classes_ = np.asarray(list(classes))
+        self.coef_ = read_only(coef)
+        self.intercept_ = read_only(intercept)
+        self.card_ = card
+        self._coef_t()
+
     def _coef_t(self) -> np.ndarray:
         # sparse @ dense wants a C-ordered right operand; coef_.T is not, and scipy would copy
         # all of it on every call. Keep one contiguous copy per coefficient array, built when
@@ -148,12 +164,7 @@ class Predictor(LinearTopics):
         card: dict[str, Any],
     ) -> None:
         self.params = dict(params)
-        self.features_ = features
-        self.classes_ = np.asarray(list(classes))
-        self.coef_ = read_only(coef)
-        self.intercept_ = read_only(intercept)
-        self.card_ = card
-        self._coef_t()
+        self._set_fitted(features, classes, coef, intercept, card)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
