@@ -67,18 +67,21 @@ AG_FOLD = {
 AG_CLASSES = {1: "World", 2: "Sports", 3: "Business", 4: "Sci/Tech"}
 
 
-#: The model file must stay at or under 30 MB: its dense float64 coefficients are most of it.
+#: The model file must stay at or under 30 MB: its dense coefficients are most of it.
 MAX_COEF_BYTES = 30_000_000
 
 
-def chosen_settings(corpus: Corpus) -> dict[str, Any]:
+def chosen_settings(corpus: Corpus) -> tuple[dict[str, Any], str]:
     """Return the best settings by cross-validation (``selection.json``) whose model fits the size limit.
 
-    A candidate's size is its coefficients' (labels x features x 8 bytes), its features counted
-    by fitting the featurizer alone on the training rows.
+    A candidate's size is its coefficients' (labels x features x 8 bytes as float64, 4 as
+    float32), its features counted by fitting the featurizer alone on the training rows. The
+    best candidate that fits is taken, with float64 coefficients if they fit, else float32
+    (``benchmarks/float32.py``: no top label of 1M headlines changed). Returns the settings
+    and the coefficients' dtype.
     """
     if not SELECTION.exists():
-        return {}
+        return {}, "float64"
     selection = json.loads(SELECTION.read_text("utf-8"))
     texts = corpus.train.text.tolist()
     for candidate in selection["candidates"]:  # best first
@@ -88,9 +91,9 @@ def chosen_settings(corpus: Corpus) -> dict[str, Any]:
         features = TextFeatures(**{k: params[k] for k in FEATURE_PARAMS}).fit(texts)
         size = features.n_features * len(TOPICS) * 8
         print(f"{candidate['name']}: {features.n_features} features, {size / 1e6:.1f} MB of coefficients")
-        if size <= MAX_COEF_BYTES:
-            selection["chosen_within_size"] = candidate["name"]
-            return dict(candidate["params"])
+        for dtype, width in (("float64", 8), ("float32", 4)):
+            if features.n_features * len(TOPICS) * width <= MAX_COEF_BYTES:
+                return dict(candidate["params"]), dtype
     raise SystemExit(f"train_default: no candidate in {SELECTION} fits {MAX_COEF_BYTES / 1e6:.0f} MB")
 
 
@@ -283,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"train_default: {problem}", file=sys.stderr)
     if corpus.problems():
         return 1
-    settings = chosen_settings(corpus)
+    settings, coef_dtype = chosen_settings(corpus)
     test = corpus.test
     tasks = [("full", corpus.train)] + ([] if args.no_variants else list(variants(corpus).items()))
     # The shipped model and the variants, two fits at a time (each fit uses one core).
@@ -307,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         card["selection"] = {"what": "no selection run", "candidates": []}
     card["selection"]["settings_used"] = settings  # the best whose model file fits 30 MB
+    card["selection"]["coefficients"] = coef_dtype
     full = {"train_rows": len(corpus.train), "accuracy": report.accuracy, "macro_f1": report.macro_f1}
     card["metrics"] = {
         "held_out_test": report.to_dict(),
@@ -318,7 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     shown = ("per_source", "ag_news_test_titles_folded", "variants")
     print(json.dumps({k: card["metrics"][k] for k in shown}, indent=1))
     print("agreement:", card["annotation"]["agreement"])
-    path = model.save(args.output)
+    path = model.save(args.output, coef_dtype=coef_dtype)
+    if coef_dtype != "float64":  # what rounding the coefficients changed, on every test text
+        texts = test.text.tolist()
+        differ = int((newsclf.load_model(path).predict(texts) != model.predict(texts)).sum())
+        print(f"{coef_dtype} coefficients: {differ} of {len(texts)} held-out labels differ")
     charts = report.charts()
     named = {f"model-card/{name}": data for name, data in charts.items()}
     (args.docs / "model-card").mkdir(parents=True, exist_ok=True)
