@@ -36,7 +36,8 @@ SUFFIX = {
 
 #: Modules a model's loading needs: imported before a load is timed, so it times the file alone.
 _LIBRARIES = {
-    "newsclf": ("newsclf",),
+    # import newsclf is lazy: the estimator's module (and scikit-learn) load on first use.
+    "newsclf": ("newsclf", "newsclf._model.classifier"),
     "fasttext_bigram": ("fasttext",),
     "fasttext_tuned": ("fasttext",),
     "sklearn_recipe": ("joblib", "sklearn.pipeline", "sklearn.svm", "sklearn.feature_extraction.text"),

@@ -67,6 +67,9 @@ def in_memory(args: dict[str, Any]) -> dict[str, Any]:
     """Time newsclf's batch prediction of a file's lines already in memory: ``classify(list)``."""
     import newsclf
 
+    from .models import import_libraries
+
+    import_libraries("newsclf")  # load time is the file's, imports apart
     # The same file `newsclf tag` reads; its lines are what a .txt input's records are.
     with open(args["input"], encoding="utf-8") as handle:
         lines = [line.rstrip("\n") for line in handle]
