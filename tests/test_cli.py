@@ -320,7 +320,7 @@ def test_a_run_stopped_midway_leaves_no_output(cli, tiny_model_path, tmp_path):
         # the workers too, even those of the run killed outright.
         _, err = process.communicate(timeout=60)
         process.stdin.close()
-        assert not (where / "out.csv").exists()
+        assert not (where / "out.csv").exists(), (sig.name, process.returncode, err.decode()[-2000:])
         if sig == signal.SIGKILL:
             assert process.returncode == -signal.SIGKILL  # only its hidden temporary file is left
         else:

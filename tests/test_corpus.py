@@ -14,8 +14,22 @@ sources = pytest.importorskip("sources")
 
 
 @pytest.fixture(scope="module")
-def corpus(shared_data):
-    return build_corpus.build(shared_data)
+def rows(shared_data):
+    return sources.load_sources(shared_data)  # ~3M rows: read once for the module
+
+
+def _build_from(rows, data_dir):
+    """Build the corpus of ``data_dir`` with its sources' rows given (read once, above)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            build_corpus, "load_sources", lambda where: rows if where == data_dir else pytest.fail(str(where))
+        )
+        return build_corpus.build(data_dir)
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_data, rows):
+    return _build_from(rows, shared_data)
 
 
 def test_the_corpus_keeps_the_v3_rules(corpus):
@@ -49,12 +63,16 @@ def test_near_duplicates_are_found_by_shared_words():
     assert build_corpus.near_duplicates(["a b c d", "a b c e"], [], among=True).tolist() == [False, True]
 
 
-def test_the_same_data_without_the_ag_news_test_split_gives_the_same_corpus(corpus, shared_data, tmp_path):
-    # One more build (each reads ~3M rows), from a copy lacking the AG News test split: the
-    # corpus is deterministic and never needs the evaluation-only split.
+def test_the_same_data_without_the_ag_news_test_split_gives_the_same_corpus(
+    corpus, rows, shared_data, tmp_path
+):
+    # A copy lacking the AG News test split: every training source is there (checked, as
+    # load_sources checks them), and the same rows build the same corpus, so the corpus is
+    # deterministic and never needs the evaluation-only split.
     data = tmp_path / "data"
     shutil.copytree(shared_data, data, ignore=shutil.ignore_patterns("test.csv", "bbc_news.csv.gz"))
-    again = build_corpus.build(data)
+    sources.check_sources(data)
+    again = _build_from(rows, data)
     assert again.train.equals(corpus.train) and again.test.equals(corpus.test)
     with pytest.raises(sources.SourceError, match=r"missing source .*ag_news/test\.csv"):
         sources.ag_news_test(data)  # only the evaluation reads it
