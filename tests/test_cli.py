@@ -421,7 +421,8 @@ def _module_command(*args: object, stdin: str | None = None) -> subprocess.Compl
 def test_explain_shows_the_terms_of_the_topic_and_the_runner_up(cli):
     out = cli("explain", "Brent crude climbs as OPEC+ extends output cuts", "--top", "3").stdout
     lines = out.splitlines()
-    assert lines[1].startswith("  topic: energy ") and "'opec'" in lines[2] and "word" in lines[2]
+    assert lines[1].startswith("  topic: energy ")
+    assert any("'opec'" in line and "word" in line for line in lines[2:5])  # among the top 3 terms
     assert sum(line.startswith("  runner-up: ") for line in lines) == 1
     assert len([line for line in lines if line.startswith("    ")]) == 6
     data = json.loads(cli("explain", "lorem ipsum dolor sit amet", "--json").stdout)

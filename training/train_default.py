@@ -273,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--docs", type=Path, default=ROOT / "docs")
     parser.add_argument("--no-variants", action="store_true", help="skip the learning curve and ablations")
+    parser.add_argument(
+        "--coef-dtype",
+        choices=["auto", "float64", "float32"],
+        default="auto",
+        help="coefficients stored as (auto: float64 if the model fits 30 MB so, else float32)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -287,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     if corpus.problems():
         return 1
     settings, coef_dtype = chosen_settings(corpus)
+    coef_dtype = coef_dtype if args.coef_dtype == "auto" else args.coef_dtype
     test = corpus.test
     tasks = [("full", corpus.train)] + ([] if args.no_variants else list(variants(corpus).items()))
     # The shipped model and the variants, two fits at a time (each fit uses one core).
