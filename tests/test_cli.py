@@ -305,6 +305,10 @@ def test_a_run_stopped_midway_leaves_no_output(cli, tiny_model_path, tmp_path):
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            # A suite run as a background job (`&` in a script) ignores SIGINT, children inherit
+            # that, and Python then installs no KeyboardInterrupt handler (rightly: a background
+            # newsclf ignores Ctrl-C too). Start the run as a terminal would.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         process.stdin.write(lines)
         process.stdin.flush()
