@@ -128,7 +128,9 @@ def test_model_reaches_each_worker_once(on_cluster, frame, tiny_model):
         tagged.compute()
     finally:
         counts = on_cluster.run(unpickled)
-    assert list(counts.values()) == [1, 1]  # not once per partition (12)
+    # Once per worker, not once per partition (12, about 6 a worker). Under load distributed
+    # may copy the scattered value to a worker a second time (seen once: [2, 1]).
+    assert all(1 <= count <= 2 for count in counts.values()), counts
 
 
 def test_model_path_is_read_once_here(on_cluster, frame, tiny_model, tiny_model_path):
