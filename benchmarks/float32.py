@@ -5,18 +5,16 @@ Usage::
     python benchmarks/float32.py [--data-dir ../shared/data] [--rows 1000000] [--model PATH]
 
 Saves the model (default: the bundled one; it must store float64 coefficients) a second time
-with float32 coefficients, loads both files and scores the first ``--rows`` distinct titles of
-``reuters_2007_2016/headlines.csv.gz`` (real wire headlines, read from the data directory, never
-copied into the repository) with each. Prints both files' sizes, how many top labels differ,
-the largest score difference and the load time of each file (median of 5). The figures are
-recorded in docs/benchmarks.md.
+with float32 coefficients, loads both files and scores with each the first ``--rows`` distinct
+titles of ``reuters_2007_2016/headlines.csv.gz`` (real wire headlines, read from the data
+directory, never copied into the repository; the dump ``benchmarks/run.py`` tags). Prints both
+files' sizes, how many top labels differ, the largest score difference and the load time of
+each file (median of 5). The figures are recorded in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
 import statistics
 import tempfile
 import time
@@ -25,22 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from harness.datasets import reuters_dump
 from newsclf import load_model
 from newsclf._model.loading import bundled_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 50_000
-
-
-def distinct_titles(path: Path, rows: int) -> list[str]:
-    """Return the first ``rows`` distinct titles of a headline file."""
-    seen: dict[str, None] = {}
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            seen.setdefault(row["title"], None)
-            if len(seen) == rows:
-                break
-    return list(seen)
 
 
 def load_seconds(path: Path) -> float:
@@ -63,8 +51,9 @@ def main() -> None:
         stored = np.lib.format.read_array(member, allow_pickle=False).dtype
     if stored != np.float64:  # rounding rounded values again would show nothing
         raise SystemExit(f"{source} stores {stored} coefficients: pass a float64 model with --model")
-    texts = distinct_titles(args.data_dir / "reuters_2007_2016" / "headlines.csv.gz", args.rows)
     with tempfile.TemporaryDirectory() as tmp:
+        dump, _ = reuters_dump(args.data_dir, args.rows, Path(tmp))
+        texts = dump.read_text("utf-8").splitlines()
         wide_path = Path(tmp) / "float64.newsclf"
         half_path = Path(tmp) / "float32.newsclf"
         load_model(source).save(wide_path)

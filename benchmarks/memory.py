@@ -31,6 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+from harness.process import process_tree
+
 ROOT = Path(__file__).resolve().parents[1]
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -46,24 +48,6 @@ def write_dump(source: Path, lines: int, out: Path) -> None:
                     written += 1
                     if written == lines:
                         return
-
-
-def _tree(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    tree, frontier = [root], [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree += children
-        frontier += children
-    return tree
 
 
 def _memory(pids: list[int]) -> tuple[int, int]:
@@ -90,7 +74,7 @@ def measure(command: list[str]) -> tuple[float, float, float]:
 
     def sample() -> None:
         while not done.wait(0.2):
-            rss, pss = _memory(_tree(process.pid))
+            rss, pss = _memory(process_tree(process.pid))
             peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MeasureError", "Measured", "run_measured"]
+__all__ = ["MeasureError", "Measured", "process_tree", "run_measured"]
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _SAMPLE_SECONDS = 0.2
@@ -42,28 +42,33 @@ class Measured:
     cpu_seconds: float = 0.0
 
 
-def _tree_rss(root: int) -> int:
-    """Return the summed resident bytes of ``root`` and its descendants (0 once ``root`` is gone)."""
+def process_tree(root: int) -> list[int]:
+    """Return ``root`` and the pids of its descendants (as /proc shows them now)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text()
-            statm = Path(entry.path, "statm").read_text().split()
         except OSError:
             continue
-        pid = int(entry.name)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        rss[pid] = int(statm[1]) * _PAGE
-    tree, frontier = {root}, [root]
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [root], [root]
     while frontier:
         parent = frontier.pop()
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
-        tree.update(children)
-        frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+        tree += children
+        frontier += children
+    return tree
+
+
+def _tree_rss(root: int) -> int:
+    """Return the summed resident bytes of ``root`` and its descendants (0 once ``root`` is gone)."""
+    total = 0
+    for pid in process_tree(root):
+        with contextlib.suppress(OSError):
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
+    return total
 
 
 class _TreeSampler(threading.Thread):
