@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .card import fit_card
 from .features import FEATURE_PARAMS, LEGACY_SETTINGS, TextFeatures
-from .fileformat import save_model
+from .fileformat import StoredModel, save_model
 from .params import check_params
 from .predictor import LinearTopics, as_texts, one_column, read_only
 
@@ -425,17 +425,10 @@ def _temperature_in_child(estimator: NewsClassifier, X: Any, labels: np.ndarray,
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
 
 
-def new_from_state(
-    params: dict[str, Any],
-    features: TextFeatures,
-    classes: Sequence[object],
-    coef: np.ndarray,
-    intercept: np.ndarray,
-    card: dict[str, Any],
-) -> NewsClassifier:
-    """Build a fitted classifier from stored state (used by the artifact loader)."""
-    model = NewsClassifier(**params)
-    model._set_fitted(features, classes, coef, intercept, card)
-    temperature = card.get("score_temperature", 1.0)  # informational: already in coef_
+def new_from_state(stored: StoredModel) -> NewsClassifier:
+    """Build a fitted classifier from a model file's contents (used by the artifact loader)."""
+    model = NewsClassifier(**stored.params)
+    model._set_fitted(stored)
+    temperature = stored.card.get("score_temperature", 1.0)  # informational: already in coef_
     model.temperature_ = float(temperature) if isinstance(temperature, (int, float)) else 1.0
     return model

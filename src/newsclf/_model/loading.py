@@ -58,9 +58,7 @@ def _load_file(path: str | os.PathLike[str], allow_pickle: bool = False) -> News
 
     stored = read_model(path, allow_pickle=allow_pickle)
     if isinstance(stored, StoredModel):
-        return new_from_state(
-            stored.params, stored.features, stored.classes, stored.coef, stored.intercept, stored.card
-        )
+        return new_from_state(stored)
     if not isinstance(stored, NewsClassifier):
         raise ArtifactError(f"{path}: holds a {type(stored).__name__}, not a NewsClassifier")
     return stored
@@ -69,9 +67,7 @@ def _load_file(path: str | os.PathLike[str], allow_pickle: bool = False) -> News
 def _read_predictor(path: str | os.PathLike[str]) -> Predictor:
     stored = read_model(path, allow_pickle=False)
     assert isinstance(stored, StoredModel)  # allow_pickle=False reads the newsclf format only
-    return Predictor(
-        stored.params, stored.features, stored.classes, stored.coef, stored.intercept, stored.card
-    )
+    return Predictor(stored)
 
 
 def load_model(path: str | os.PathLike[str] | None = None, *, allow_pickle: bool = False) -> NewsClassifier:

@@ -10,13 +10,16 @@ so both give the same scores, bit for bit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 
 from .features import TextFeatures
+
+if TYPE_CHECKING:
+    from .fileformat import StoredModel
 
 __all__ = ["LinearTopics", "Predictor", "as_texts", "one_column", "read_only"]
 
@@ -96,20 +99,13 @@ class LinearTopics:
     def _check_fitted(self) -> None:
         """Raise if the model is not fitted (a loaded :class:`Predictor` always is)."""
 
-    def _set_fitted(
-        self,
-        features: TextFeatures,
-        classes: Iterable[object],
-        coef: np.ndarray,
-        intercept: np.ndarray,
-        card: dict[str, Any],
-    ) -> None:
-        """Take stored state: the features, labels, learned arrays (frozen) and the card."""
-        self.features_ = features
-        self.classes_ = np.asarray(list(classes))
-        self.coef_ = read_only(coef)
-        self.intercept_ = read_only(intercept)
-        self.card_ = card
+    def _set_fitted(self, stored: StoredModel) -> None:
+        """Take a model file's fitted state: features, labels, learned arrays (frozen), card."""
+        self.features_ = stored.features
+        self.classes_ = np.asarray(list(stored.classes))
+        self.coef_ = read_only(stored.coef)
+        self.intercept_ = read_only(stored.intercept)
+        self.card_ = stored.card
         self._coef_t()
 
     def _coef_t(self) -> np.ndarray:
@@ -147,24 +143,14 @@ class Predictor(LinearTopics):
 
     Parameters
     ----------
-    params : dict
-        The estimator's hyperparameters, as stored.
-    features, classes, coef, intercept, card
-        The fitted state, as stored (``coef`` and ``intercept`` already divided by the
-        score temperature).
+    stored : StoredModel
+        A model file's validated contents (``coef`` and ``intercept`` already divided by the
+        score temperature); ``params`` keeps its hyperparameters.
     """
 
-    def __init__(
-        self,
-        params: dict[str, Any],
-        features: TextFeatures,
-        classes: Iterable[object],
-        coef: np.ndarray,
-        intercept: np.ndarray,
-        card: dict[str, Any],
-    ) -> None:
-        self.params = dict(params)
-        self._set_fitted(features, classes, coef, intercept, card)
+    def __init__(self, stored: StoredModel) -> None:
+        self.params = dict(stored.params)
+        self._set_fitted(stored)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
